@@ -66,7 +66,7 @@ export function blockTypeOf(ctx: CodeContext, bt: number, r: Reader, at: number)
 interface Frame {
   node: Expr;
   roots: Expr[];
-  /** Value-stack height when the frame was entered (after its params were pushed: height - params). */
+  /** Value-stack height below the frame (its params are pushed above it). */
   base: number;
   /** Skipping code after an unconditional branch. */
   dead: boolean;
@@ -139,8 +139,8 @@ class Builder {
   /** Handles `end` (true when it closed the outermost frame). */
   end(): boolean {
     const f = this.frames.pop()!;
-    this.stE.length = f.base - f.node.params.length;
-    this.stT.length = this.stE.length;
+    this.stE.length = f.base;
+    this.stT.length = f.base;
     if (this.frames.length === 0) return true;
     this.emit(f.node);
     return false;
