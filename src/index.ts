@@ -1,6 +1,6 @@
 // weft's library entry.
 
-export { optimize, runPasses, type OptimizeOptions, type OptimizeResult, type OptimizeStats, type PassStats } from './optimize.js';
+export { optimize, runPasses, resolvePasses, type OptimizeOptions, type OptimizeResult, type OptimizeStats, type PassStats } from './optimize.js';
 export { decodeModule, type DecodeOptions } from './binary/decode.js';
 export { encodeModule, encodeModuleWithInfo } from './binary/encode.js';
 export { WasmError } from './binary/reader.js';

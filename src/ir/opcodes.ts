@@ -341,6 +341,20 @@ export const O = {
   pop: op('pop'),
 } as const;
 
+/** log2 of the natural alignment of a load/store (derived from its name), or -1 for other ops. */
+export function naturalAlignment(id: number): number {
+  const info = OPS[id];
+  if (info.imm !== Imm.memarg && info.imm !== Imm.memargLane) return -1;
+  return Math.log2(accessBits(info.name) / 8);
+}
+
+/** Bits one load/store accesses: `i32.load8_u` 8, `v128.load8x8_s` 64, `i64.store` 64 ... */
+export function accessBits(name: string): number {
+  const m = /(?:load|store)(\d+)(x\d+)?/.exec(name);
+  if (m) return m[2] ? 64 : Number(m[1]);
+  return name.startsWith('v128') ? 128 : name.startsWith('i32') || name.startsWith('f32') ? 32 : 64;
+}
+
 /** Names of the instructions V8/the spec call differently in text than our row names. */
 export function textName(id: number): string {
   return id === O.select_t ? 'select' : OPS[id].name;

@@ -14,7 +14,7 @@ import {
 import { Reader, WasmError } from '../binary/reader.js';
 import { readLocals } from '../binary/code-reader.js';
 import { Writer } from '../binary/writer.js';
-import { Eff, Imm, O, OPS, type OpInfo } from '../ir/opcodes.js';
+import { accessBits, Eff, Imm, naturalAlignment, O, OPS, type OpInfo } from '../ir/opcodes.js';
 import type { ConstExpr, Func, GlobalType, Limits, Module, TableType } from '../ir/module.js';
 import {
   F32, F64, FUNCREF, I32, I64, isNumType, isRefType, NONE, V128, valTypeName, type Type, type ValType,
@@ -23,18 +23,14 @@ import {
 /** The bottom type of the polymorphic stack after an unconditional branch. */
 const UNKNOWN = 0;
 
-/** log2 of the natural alignment of memory instructions, and lane counts, derived from names. */
+/** log2 of the natural alignment of memory instructions, and lane counts, derived from the table. */
 const NATURAL = new Map<number, number>();
 const LANES = new Map<number, number>();
 for (const info of OPS) {
   const n = info.name;
   if (info.imm === Imm.memarg || info.imm === Imm.memargLane) {
-    let bits: number;
-    const m = /(?:load|store)(\d+)(x\d+)?/.exec(n);
-    if (m) bits = m[2] ? 64 : Number(m[1]);
-    else bits = n.startsWith('v128') ? 128 : n.startsWith('i32') || n.startsWith('f32') ? 32 : 64;
-    NATURAL.set(info.id, Math.log2(bits / 8));
-    if (info.imm === Imm.memargLane) LANES.set(info.id, 128 / bits);
+    NATURAL.set(info.id, naturalAlignment(info.id));
+    if (info.imm === Imm.memargLane) LANES.set(info.id, 128 / accessBits(n));
   } else if (info.imm === Imm.lane) {
     LANES.set(info.id, Number(/x(\d+)/.exec(n)![1]));
   }
