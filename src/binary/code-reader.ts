@@ -23,6 +23,8 @@ export interface CodeContext {
   globals: readonly GlobalType[];
   tables: readonly TableType[];
   features: Features;
+  /** memory.init and data.drop are malformed without a data count section. */
+  hasDataCount: boolean;
 }
 
 export function codeContext(m: Module): CodeContext {
@@ -32,6 +34,7 @@ export function codeContext(m: Module): CodeContext {
     globals: m.globalTypes(),
     tables: m.tableTypes(),
     features: m.features,
+    hasDataCount: m.hasDataCount,
   };
 }
 
@@ -321,6 +324,9 @@ class Builder {
         if (this.end()) return;
         continue;
       }
+      if ((info.imm === Imm.memInit || info.imm === Imm.data) && !ctx.hasDataCount) {
+        r.fail('data count section required', ins.at);
+      }
       const e = this.simple(info, ins);
       if (e === null) continue;
       this.emit(e);
@@ -371,7 +377,7 @@ export function readFunctionBody(ctx: CodeContext, m: Module, f: Func): Expr {
 
 /** Reads a constant expression (global init, segment offset, elem item) up to its `end`. */
 export function readConstExpr(r: Reader, features: Features, globals: readonly GlobalType[] = []): ConstExpr {
-  const ctx: CodeContext = { types: [], funcTypes: [], globals, tables: [], features };
+  const ctx: CodeContext = { types: [], funcTypes: [], globals, tables: [], features, hasDataCount: false };
   const b = new Builder(ctx, [], r);
   b.lenient = true;
   const root = new Expr(O.block, NONE);

@@ -157,7 +157,7 @@ function readImports(r: Reader, m: Module): void {
     switch (kind) {
       case 0: m.imports.push({ module, name, desc: { kind: 'func', type: r.u32() } }); break;
       case 1: m.imports.push({ module, name, desc: { kind: 'table', table: readTableType(r) } }); break;
-      case 2: m.imports.push({ module, name, desc: { kind: 'memory', memory: readLimits(r, true) } }); break;
+      case 2: m.imports.push({ module, name, desc: { kind: 'memory', memory: readLimits(r, m.features.threads) } }); break;
       case 3: m.imports.push({ module, name, desc: { kind: 'global', global: readGlobalType(r) } }); break;
       default: r.fail('malformed import kind', at);
     }
@@ -177,7 +177,7 @@ function readTables(r: Reader, m: Module): void {
 
 function readMemories(r: Reader, m: Module): void {
   const n = vecLen(r, 2);
-  for (let i = 0; i < n; i++) m.memories.push(readLimits(r, true));
+  for (let i = 0; i < n; i++) m.memories.push(readLimits(r, m.features.threads));
 }
 
 function readGlobals(r: Reader, m: Module): void {

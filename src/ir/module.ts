@@ -112,10 +112,12 @@ export interface Features {
   multiMemory: boolean;
   /** return_call / return_call_indirect (on by default). */
   tailCall: boolean;
+  /** Shared memories (limits flags 2 and 3) (on by default). */
+  threads: boolean;
 }
 
-export const DEFAULT_FEATURES: Features = { multiMemory: true, tailCall: true };
-export const WASM2_FEATURES: Features = { multiMemory: false, tailCall: false };
+export const DEFAULT_FEATURES: Features = { multiMemory: true, tailCall: true, threads: true };
+export const WASM2_FEATURES: Features = { multiMemory: false, tailCall: false, threads: false };
 
 export class Module {
   types: FuncType[] = [];

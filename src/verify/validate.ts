@@ -132,7 +132,7 @@ export function validateModule(m: Module): void {
     names.add(e.name);
     const limit = e.kind === 'func' ? c.funcTypes.length : e.kind === 'table' ? c.tables.length
       : e.kind === 'memory' ? c.memories.length : c.globals.length;
-    if (e.index >= limit) fail(`unknown ${e.kind} ${e.index}`);
+    if (e.index >= limit) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`);
   }
   if (m.start !== null) {
     const ti = c.funcTypes[m.start];
