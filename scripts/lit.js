@@ -33,7 +33,7 @@ function stripChecks(text) {
   return text.split('\n').filter((l) => !/^\s*;; CHECK/.test(l)).join('\n');
 }
 
-/** End offsets (just after the closing paren) of the top-level `(func` forms of the module text. */
+/** [start, end] offsets (end just after the closing paren) of the top-level `(func` forms of the module text. */
 function funcFormEnds(text) {
   const ends = [];
   let depth = 0;
@@ -48,7 +48,7 @@ function funcFormEnds(text) {
       if (depth === 2) formStart = i;
     } else if (c === ')') {
       if (depth === 2 && /^\(func\b/.test(text.slice(formStart, formStart + 6)) &&
-          !/^\(func[^()]*\(import/.test(text.slice(formStart, i))) ends.push(i + 1);
+          !/^\(func[^()]*\(import/.test(text.slice(formStart, i))) ends.push([formStart, i + 1]);
       depth--;
     }
   }
@@ -119,10 +119,10 @@ export async function runLitFile(file) {
   }
   let expected = '';
   let at = 0;
-  ends.forEach((end, i) => {
+  ends.forEach(([start, end], i) => {
     expected += source.slice(at, end);
     // indentation of the line holding the form's start
-    const lineStart = source.lastIndexOf('\n', end - 1) + 1;
+    const lineStart = source.lastIndexOf('\n', start) + 1;
     const indent = /^\s*/.exec(source.slice(lineStart))[0];
     expected += '\n' + printed[i].split('\n').map((l) => `${indent};; CHECK: ${l}`).join('\n');
     at = end;

@@ -3,6 +3,7 @@
 
 import type { Module, Func } from '../ir/module.js';
 import type { PassContext } from './context.js';
+import { precompute } from './precompute.js';
 
 export interface FunctionPass {
   name: string;
@@ -23,7 +24,9 @@ export interface ModulePass {
 export type Pass = FunctionPass | ModulePass;
 
 /** All registered passes, in the order `weft passes` lists them. */
-export const PASSES: Pass[] = [];
+export const PASSES: Pass[] = [
+  precompute,
+];
 
 export function findPass(name: string): Pass | undefined {
   return PASSES.find((p) => p.name === name);

@@ -26,6 +26,12 @@ function floatText(v: number, bits: bigint | number, width: 32 | 64): string {
   if (Object.is(v, -0)) return '-0';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
+  if (width === 64) return String(v);
+  // the shortest decimal that reads back as the same f32
+  for (let p = 1; p < 9; p++) {
+    const t = v.toPrecision(p);
+    if (Math.fround(Number(t)) === v) return String(Number(t));
+  }
   return String(v);
 }
 

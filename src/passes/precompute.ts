@@ -1,0 +1,180 @@
+// precompute: constant folding, exactly per the WebAssembly spec.
+//
+// What. Bottom-up over each function body:
+//  - a numeric instruction (fixed signature in the opcode table, no effect but a possible trap)
+//    whose operands are all constants becomes the constant result, computed by `evalNumeric`
+//    (ir/eval.ts); trees of constants fold to one constant in a single walk;
+//  - `select` with a constant condition becomes the chosen operand when the discarded operand
+//    is pure (constants, local/global reads, non-trapping numeric ops on those);
+//  - `if` with a constant condition becomes a `block` holding the taken arm, in place: the same
+//    node, so branches that targeted the `if` still target it (a block's label, like an if's,
+//    carries the results);
+//  - `br_if` with a constant condition: 0 → its single value operand (or, with no values, the
+//    node is removed from its list); non-zero → `br` when the `br_if` is a statement (a root of
+//    its list), and the rest of that list, now unreachable, is dropped.
+//
+// Why it is sound. The evaluator implements the spec's numeric semantics bit-exactly. An
+// instruction that would trap is never folded (the trap stays, in place). An instruction whose
+// result is a NaN is folded only when it is bitwise (abs, neg, copysign, reinterpret): for every
+// other float instruction the spec makes the NaN's sign and payload nondeterministic, so picking
+// one would pin down behaviour the engine may choose differently (and would differ from what the
+// unoptimized module computes on some engine). Operands removed by select/br_if/if folding are
+// constants or pure expressions, so no effect or trap is lost; nothing is reordered. Nodes whose
+// operands include a `pop` are never removed or moved (pops only ever stay a prefix of `kids`).
+// Dead code after a new `br` is removed up to the end of its list, matching the IR invariant
+// that code after an unconditional branch is not kept.
+//
+// Where. Early and repeatedly: after inlining and constant propagation expose constant operands,
+// and before dead-code elimination and block merging, which clean up the blocks it leaves.
+
+import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const } from '../ir/expr.js';
+import { evalNumeric, isNondeterministicNaN, type Num } from '../ir/eval.js';
+import { Eff, O, OPS } from '../ir/opcodes.js';
+import { F32, F64, I32, I64, NONE } from '../ir/types.js';
+import { forEachExpr, rewriteExprs } from '../ir/walk.js';
+import type { FunctionPass } from './registry.js';
+
+/** The constant value of a `*.const` node, or undefined. */
+function constValue(e: Expr): Num | undefined {
+  const op = e.op;
+  if (op === O.i32_const || op === O.i64_const || op === O.f32_const || op === O.f64_const) return e.value as Num;
+  return undefined;
+}
+
+function makeConst(t: number, v: Num): Expr {
+  switch (t) {
+    case I32: return i32Const(v as number);
+    case I64: return i64Const(v as bigint);
+    case F32: return f32Const(v as number);
+    case F64: return f64Const(v as bigint);
+    default: throw new Error(`precompute: no constant of type 0x${t.toString(16)}`);
+  }
+}
+
+/** An i32.const's value, or null when `e` is not one. */
+function constCond(e: Expr): number | null {
+  return e.op === O.i32_const ? (e.value as number) : null;
+}
+
+/**
+ * Conservative purity: the tree has no effect at all (no trap, no write, no branch, no call)
+ * and contains no `pop`, so it can be dropped. Iterative.
+ */
+function isPure(root: Expr): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    const op = e.op;
+    const info = OPS[op];
+    const ok = constValue(e) !== undefined || op === O.local_get || op === O.global_get ||
+      op === O.ref_null || op === O.ref_func || (info.params !== null && info.effects === 0);
+    if (!ok) return false;
+    for (const k of e.kids) stack.push(k);
+  }
+  return true;
+}
+
+const hasPop = (kids: readonly Expr[]) => kids.length > 0 && kids[0].op === O.pop; // pops are a prefix
+
+/** Folds one node whose operands are already folded; returns its replacement (or `e`). */
+function fold(e: Expr, inPlace: () => void): Expr {
+  const op = e.op;
+  const info = OPS[op];
+  const kids = e.kids;
+
+  // numeric instructions over constants
+  if (info.params !== null && kids.length > 0 && (info.effects & ~Eff.trap) === 0) {
+    const args: Num[] = [];
+    for (const k of kids) {
+      const v = constValue(k);
+      if (v === undefined) return e;
+      args.push(v);
+    }
+    const r = evalNumeric(op, args);
+    if (r === null || 'trap' in r) return e; // not scalar numeric, or traps: keep
+    if (isNondeterministicNaN(op, r.value)) return e;
+    return makeConst(info.results![0], r.value);
+  }
+
+  if (op === O.select || op === O.select_t) {
+    const c = constCond(kids[2]);
+    if (c === null || hasPop(kids)) return e;
+    const [keep, drop] = c !== 0 ? [kids[0], kids[1]] : [kids[1], kids[0]];
+    // the kept operand still runs first; only the dropped one must be removable
+    return isPure(drop) ? keep : e;
+  }
+
+  if (op === O.if) {
+    const c = constCond(kids[kids.length - 1]);
+    if (c === null) return e;
+    e.op = O.block;
+    e.body = c !== 0 ? e.body : (e.alt ?? []);
+    e.alt = null;
+    e.kids = kids.length === 1 ? NO_KIDS : kids.slice(0, -1); // block parameters stay operands
+    inPlace();
+    return e;
+  }
+
+  if (op === O.br_if) {
+    const c = constCond(kids[kids.length - 1]);
+    // not taken, one value: the br_if just passes its value on
+    if (c === 0 && kids.length === 2 && kids[0].op !== O.pop) return kids[0];
+  }
+  return e;
+}
+
+/**
+ * Statement-level br_if folding over every list of the tree: a br_if with a constant 0
+ * condition and no values is removed; one with a non-zero constant condition becomes a `br`
+ * and ends its list.
+ */
+function foldBranchStatements(frame: Expr): boolean {
+  const lists: Expr[][] = [frame.body];
+  forEachExpr(frame.body, (e) => {
+    if (e.body.length > 0) lists.push(e.body);
+    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
+  });
+  let changed = false;
+  for (const list of lists) {
+    let w = 0;
+    let touched = false;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (e.op === O.br_if) {
+        const c = constCond(e.kids[e.kids.length - 1]);
+        if (c === 0 && e.kids.length === 1) {
+          touched = true;
+          continue;
+        }
+        if (c !== null && c !== 0) {
+          e.op = O.br;
+          e.type = NONE;
+          e.kids = e.kids.length === 1 ? NO_KIDS : e.kids.slice(0, -1);
+          list[w++] = e;
+          touched = true;
+          break; // the rest of the list is unreachable
+        }
+      }
+      list[w++] = e;
+    }
+    if (touched) {
+      list.length = w;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+export const precompute: FunctionPass = {
+  name: 'precompute',
+  description: 'fold constant numeric instructions (exact wasm semantics) and constant if/select/br_if conditions',
+  scope: 'function',
+  run(cx, f) {
+    const frame = cx.body(f);
+    let changed = false;
+    const inPlace = () => { changed = true; };
+    if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) changed = true;
+    if (foldBranchStatements(frame)) changed = true;
+    return changed;
+  },
+};
