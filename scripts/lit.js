@@ -93,7 +93,7 @@ function names(m) {
 
 /**
  * Runs one lit file: returns { expected (the file as it should be), actual (as it is),
- * before, after (binaries for the differential check) }.
+ * before, after (binaries for the differential check, every function exported) }.
  */
 export async function runLitFile(file) {
   const actual = readFileSync(file, 'utf8');
@@ -128,8 +128,20 @@ export async function runLitFile(file) {
     at = end;
   });
   expected += source.slice(at);
+  exportAll(m);
   const after = encodeModule(m);
-  return { expected, actual, before, after };
+  const m0b = decodeModule(before);
+  exportAll(m0b);
+  return { expected, actual, before: encodeModule(m0b), after };
+}
+
+/** Exports every function (as `__lit_<index>` when not exported yet), so the oracle runs each one. */
+function exportAll(m) {
+  const exported = new Set(m.exports.filter((e) => e.kind === 'func').map((e) => e.index));
+  const total = m.numImportedFuncs + m.funcs.length;
+  for (let i = m.numImportedFuncs; i < total; i++) {
+    if (!exported.has(i)) m.exports.push({ name: `__lit_${i}`, kind: 'func', index: i });
+  }
 }
 
 export function litFiles() {
