@@ -4,6 +4,11 @@
 import { codeContext, readFunctionBody, type CodeContext } from '../binary/code-reader.js';
 import type { Expr } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
+import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
+import { FunctionEffects } from '../analysis/effects.js';
+import { LocalGraph } from '../analysis/local-graph.js';
+import { Liveness } from '../analysis/liveness.js';
+import { Structure } from '../analysis/structure.js';
 
 export interface PassOptions {
   target: string;
@@ -31,6 +36,38 @@ export class PassContext {
     const v = make();
     c.set(key, v);
     return v;
+  }
+
+  // ---- analyses (src/analysis/), cached per function until `changed(f)` ----
+
+  /** Effects of every node of `f`'s body, computed on the first query and memoized. */
+  effects(f: Func): FunctionEffects {
+    return this.analysis(f, 'effects', () => new FunctionEffects(this.body(f)));
+  }
+
+  /** The local-access CFG shared by the local graph and liveness. */
+  localCfg(f: Func): LocalCfg {
+    return this.analysis(f, 'localCfg', () => {
+      const root = this.body(f);
+      return buildLocalCfg(root, this.module.localTypes(f).length);
+    });
+  }
+
+  /** For each local.get the sets (and initial value) it may read; for each set the gets it reaches. */
+  localGraph(f: Func): LocalGraph {
+    return this.analysis(f, 'localGraph', () =>
+      new LocalGraph(this.body(f), { cfg: this.localCfg(f), numParams: this.module.types[f.type].params.length }));
+  }
+
+  /** Dead sets and interference between locals. */
+  liveness(f: Func): Liveness {
+    return this.analysis(f, 'liveness', () =>
+      new Liveness(this.body(f), { cfg: this.localCfg(f), numParams: this.module.types[f.type].params.length }));
+  }
+
+  /** Parents, enclosing labels, dominance. */
+  structure(f: Func): Structure {
+    return this.analysis(f, 'structure', () => new Structure(this.body(f)));
   }
 
   /** A pass changed `f`: mark it for re-encoding and drop its analyses. */
