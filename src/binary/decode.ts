@@ -182,9 +182,11 @@ function readMemories(r: Reader, m: Module): void {
 
 function readGlobals(r: Reader, m: Module): void {
   const n = vecLen(r, 3);
+  const types = m.globalTypes(); // grows with each global read (a global may name earlier ones)
   for (let i = 0; i < n; i++) {
     const type = readGlobalType(r);
-    m.globals.push({ type, init: readConstExpr(r, m.features, m.globalTypes()) });
+    m.globals.push({ type, init: readConstExpr(r, m.features, types) });
+    types.push(type);
   }
 }
 

@@ -72,7 +72,7 @@ export function readOpcode(r: Reader, features: Features): OpInfo {
   const at = r.pos;
   const b = r.u8();
   let info: OpInfo | undefined;
-  if (b === 0xfc || b === 0xfd) info = opByCode(b, r.u32());
+  if (b === 0xfc || b === 0xfd || (b === 0xfe && features.threads)) info = opByCode(b, r.u32());
   else info = opByCode(0, b);
   if (!info || (info.prefix === 0 && (b === 0x12 || b === 0x13) && !features.tailCall)) {
     r.fail(`illegal opcode 0x${b.toString(16)}`, at);
@@ -168,6 +168,11 @@ export function readImmediates(r: Reader, info: OpInfo, out: Instr, features: Fe
     case Imm.lane:
       out.index = r.u8();
       return;
+    case Imm.zeroByte: {
+      const at = r.pos;
+      if (r.u8() !== 0) r.fail('zero byte expected', at);
+      return;
+    }
   }
 }
 
@@ -257,6 +262,9 @@ export function writeImmediates(w: Writer, info: OpInfo, src: ImmSource, types: 
     case Imm.refNull:
     case Imm.lane:
       w.u8(src.index);
+      return;
+    case Imm.zeroByte:
+      w.u8(0);
       return;
   }
 }

@@ -39,6 +39,7 @@ export const Imm = {
   lane: 24, // lane index byte
   memargLane: 25, // memarg, lane index byte
   shuffle: 26, // 16 lane index bytes
+  zeroByte: 27, // a reserved 0x00 byte (atomic.fence)
 } as const;
 export type ImmKind = (typeof Imm)[keyof typeof Imm];
 
@@ -304,6 +305,35 @@ run(S, 0xec, 'v:v', 'f64x2.abs f64x2.neg - f64x2.sqrt');
 run(S, 0xf0, 'vv:v', 'f64x2.add f64x2.sub f64x2.mul f64x2.div f64x2.min f64x2.max f64x2.pmin f64x2.pmax');
 run(S, 0xf8, 'v:v', 'i32x4.trunc_sat_f32x4_s i32x4.trunc_sat_f32x4_u f32x4.convert_i32x4_s f32x4.convert_i32x4_u i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u');
 
+// ---- 0xfe: threads (atomic memory accesses) ----------------------------------------------
+// Not part of WebAssembly 2.0 (rejected with WASM2_FEATURES); real toolchains emit them
+// (z3-solver's z3-built.wasm, any -pthread build), so the codec reads and writes them.
+const A = 0xfe;
+const AT = T | RM | WM; // atomics trap on misalignment and out-of-bounds; all order memory
+add(A, 0x00, 'memory.atomic.notify', Imm.memarg, 'ii:i', AT);
+add(A, 0x01, 'memory.atomic.wait32', Imm.memarg, 'iiI:i', AT);
+add(A, 0x02, 'memory.atomic.wait64', Imm.memarg, 'iII:i', AT);
+add(A, 0x03, 'atomic.fence', Imm.zeroByte, ':', RM | WM);
+run(A, 0x10, 'i:i', 'i32.atomic.load', AT, Imm.memarg);
+run(A, 0x11, 'i:I', 'i64.atomic.load', AT, Imm.memarg);
+run(A, 0x12, 'i:i', 'i32.atomic.load8_u i32.atomic.load16_u', AT, Imm.memarg);
+run(A, 0x14, 'i:I', 'i64.atomic.load8_u i64.atomic.load16_u i64.atomic.load32_u', AT, Imm.memarg);
+add(A, 0x17, 'i32.atomic.store', Imm.memarg, 'ii:', AT);
+add(A, 0x18, 'i64.atomic.store', Imm.memarg, 'iI:', AT);
+run(A, 0x19, 'ii:', 'i32.atomic.store8 i32.atomic.store16', AT, Imm.memarg);
+run(A, 0x1b, 'iI:', 'i64.atomic.store8 i64.atomic.store16 i64.atomic.store32', AT, Imm.memarg);
+['add', 'sub', 'and', 'or', 'xor', 'xchg', 'cmpxchg'].forEach((rmw, k) => {
+  const base = 0x1e + 7 * k;
+  const x = rmw === 'cmpxchg';
+  add(A, base, `i32.atomic.rmw.${rmw}`, Imm.memarg, x ? 'iii:i' : 'ii:i', AT);
+  add(A, base + 1, `i64.atomic.rmw.${rmw}`, Imm.memarg, x ? 'iII:I' : 'iI:I', AT);
+  add(A, base + 2, `i32.atomic.rmw8.${rmw}_u`, Imm.memarg, x ? 'iii:i' : 'ii:i', AT);
+  add(A, base + 3, `i32.atomic.rmw16.${rmw}_u`, Imm.memarg, x ? 'iii:i' : 'ii:i', AT);
+  add(A, base + 4, `i64.atomic.rmw8.${rmw}_u`, Imm.memarg, x ? 'iII:I' : 'iI:I', AT);
+  add(A, base + 5, `i64.atomic.rmw16.${rmw}_u`, Imm.memarg, x ? 'iII:I' : 'iI:I', AT);
+  add(A, base + 6, `i64.atomic.rmw32.${rmw}_u`, Imm.memarg, x ? 'iII:I' : 'iI:I', AT);
+});
+
 // ---- pseudo-instruction ------------------------------------------------------------------
 // `pop`: a value already on the stack, left there by an earlier sibling or a block parameter
 // (see ir/expr.ts). It is never read from or written to a binary (prefix 0xff is not a real one).
@@ -350,8 +380,9 @@ export function naturalAlignment(id: number): number {
 
 /** Bits one load/store accesses: `i32.load8_u` 8, `v128.load8x8_s` 64, `i64.store` 64 ... */
 export function accessBits(name: string): number {
-  const m = /(?:load|store)(\d+)(x\d+)?/.exec(name);
+  const m = /(?:load|store|rmw|wait)(\d+)(x\d+)?/.exec(name);
   if (m) return m[2] ? 64 : Number(m[1]);
+  if (name === 'memory.atomic.notify') return 32;
   return name.startsWith('v128') ? 128 : name.startsWith('i32') || name.startsWith('f32') ? 32 : 64;
 }
 

@@ -43,6 +43,7 @@ function head(e: Expr, label: (t: Expr | null) => string, funcName: (i: number) 
   const name = textName(e.op);
   switch (info.imm) {
     case Imm.none:
+    case Imm.zeroByte:
       return e.op === O.pop ? `pop ${valTypeName(e.type[0])}` : name;
     case Imm.label:
       return `${name} ${label(e.target)}`;

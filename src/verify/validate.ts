@@ -307,6 +307,7 @@ function checkBody(c: Ctx, f: Func, r: Reader): void {
     if (info.imm === Imm.memarg || info.imm === Imm.memargLane) {
       memory(ins.index);
       if (ins.align > NATURAL.get(op)!) err('alignment must not be larger than natural');
+      if (info.prefix === 0xfe && ins.align !== NATURAL.get(op)!) err('atomic alignment must be natural');
     }
     if (info.imm === Imm.memargLane || info.imm === Imm.lane) {
       if (ins.index2 >= LANES.get(op)! && info.imm === Imm.memargLane) err('invalid lane index');
