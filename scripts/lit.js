@@ -104,14 +104,22 @@ export async function runLitFile(file) {
   const before = await assemble(source, file);
   const m = decodeModule(before);
   validateModule(m);
+  // Functions are followed by identity, so a module pass that removes functions (dead-functions)
+  // prints `(removed)` for them and the oracle compares each survivor with its original.
+  const originals = m.funcs.slice();
+  const origIndex = new Map(originals.map((f, i) => [f, m.numImportedFuncs + i]));
   runPasses(m, resolvePasses({ passes: passNames }));
   const ctx = codeContext(m);
   const fnames = names(m);
   const imported = m.numImportedFuncs;
-  const printed = m.funcs.map((f, i) => {
+  const newIndex = new Map(m.funcs.map((f, i) => [f, imported + i]));
+  if (m.funcs.some((f) => !origIndex.has(f))) throw new Error(`${file}: the passes added functions (not supported by lit tests)`);
+  const printed = originals.map((f) => {
+    const i = newIndex.get(f);
+    if (i === undefined) return '(removed)';
     const body = f.tree ?? readFunctionBody(ctx, m, f);
     validateFunction(m, f);
-    return printFunction(m, f, body, fnames.has(imported + i) ? `$${fnames.get(imported + i)}` : String(imported + i));
+    return printFunction(m, f, body, fnames.has(i) ? `$${fnames.get(i)}` : String(i));
   });
   const ends = funcFormEnds(source);
   if (ends.length !== printed.length) {
@@ -128,20 +136,26 @@ export async function runLitFile(file) {
     at = end;
   });
   expected += source.slice(at);
-  exportAll(m);
+  exportAll(m, m.funcs.map((f) => origIndex.get(f)));
   const after = encodeModule(m);
   const m0b = decodeModule(before);
-  exportAll(m0b);
+  const survivors = new Set(m.funcs.map((f) => origIndex.get(f)));
+  const nImp0 = m0b.numImportedFuncs;
+  exportAll(m0b, m0b.funcs.map((_, k) => (survivors.has(nImp0 + k) ? nImp0 + k : -1)));
   return { expected, actual, before: encodeModule(m0b), after };
 }
 
-/** Exports every function (as `__lit_<index>` when not exported yet), so the oracle runs each one. */
-function exportAll(m) {
+/**
+ * Exports every defined function not exported yet as `__lit_<key>`, so the oracle runs each one;
+ * `keys[i]` is the function's index in the input module (-1: do not export), the same name
+ * before and after the passes.
+ */
+function exportAll(m, keys) {
   const exported = new Set(m.exports.filter((e) => e.kind === 'func').map((e) => e.index));
-  const total = m.numImportedFuncs + m.funcs.length;
-  for (let i = m.numImportedFuncs; i < total; i++) {
-    if (!exported.has(i)) m.exports.push({ name: `__lit_${i}`, kind: 'func', index: i });
-  }
+  m.funcs.forEach((_, k) => {
+    const i = m.numImportedFuncs + k;
+    if (keys[k] >= 0 && !exported.has(i)) m.exports.push({ name: `__lit_${keys[k]}`, kind: 'func', index: i });
+  });
 }
 
 export function litFiles() {
