@@ -15,6 +15,10 @@ export interface OptimizeOptions {
   level?: Level;
   target?: string;
   verify?: boolean;
+  /** inline: callees of at most this many nodes are inlined at every call site. */
+  inlineMaxSize?: number;
+  /** inline: callees (names from the name section, or function indices) inlined at every site. */
+  inlineFunctions?: string[];
 }
 
 export interface PassStats {
@@ -49,7 +53,11 @@ export function resolvePasses(options: OptimizeOptions): Pass[] {
 
 /** Runs passes over a decoded module in place and returns per-pass statistics. */
 export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = {}): PassStats[] {
-  const cx = new PassContext(m, { target: options.target ?? 'generic' });
+  const cx = new PassContext(m, {
+    target: options.target ?? 'generic',
+    inlineMaxSize: options.inlineMaxSize,
+    inlineFunctions: options.inlineFunctions,
+  });
   const stats: PassStats[] = [];
   for (const p of passes) {
     const t0 = performance.now();

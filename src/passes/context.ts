@@ -12,6 +12,10 @@ import { Structure } from '../analysis/structure.js';
 
 export interface PassOptions {
   target: string;
+  /** inline: callees of at most this many nodes are inlined at every call site. */
+  inlineMaxSize?: number;
+  /** inline: callees (names from the name section, or function indices) inlined at every site. */
+  inlineFunctions?: string[];
 }
 
 export class PassContext {

@@ -4,6 +4,18 @@
 import type { Module, Func } from '../ir/module.js';
 import type { PassContext } from './context.js';
 import { precompute } from './precompute.js';
+import { optimizeInstructions } from './optimize-instructions.js';
+import { dce } from './dce.js';
+import { vacuum } from './vacuum.js';
+import { mergeBlocks } from './merge-blocks.js';
+import { removeUnusedBrs } from './remove-unused-brs.js';
+import { deadLocals } from './dead-locals.js';
+import { reorderLocals } from './reorder-locals.js';
+import { deadFunctions } from './dead-functions.js';
+import { simplifyLocals } from './simplify-locals.js';
+import { redundantSetElimination } from './redundant-set-elimination.js';
+import { localCse } from './local-cse.js';
+import { inline } from './inline.js';
 
 export interface FunctionPass {
   name: string;
@@ -26,6 +38,18 @@ export type Pass = FunctionPass | ModulePass;
 /** All registered passes, in the order `weft passes` lists them. */
 export const PASSES: Pass[] = [
   precompute,
+  optimizeInstructions,
+  dce,
+  vacuum,
+  mergeBlocks,
+  removeUnusedBrs,
+  deadLocals,
+  reorderLocals,
+  deadFunctions,
+  simplifyLocals,
+  redundantSetElimination,
+  localCse,
+  inline,
 ];
 
 export function findPass(name: string): Pass | undefined {
