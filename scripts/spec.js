@@ -5,7 +5,7 @@
 //
 //   node scripts/spec.js [-O0|-O1|-O2|-O3|-Os|-Oz] [--passes a,b] [--round-trip] [file.json|name ...]
 //
-// Input: wast2json output (wabt 1.0.32) in $WEFT_SPEC_DIR (default /work/shared/spec/json).
+// Input: wast2json output (wabt 1.0.32) in $WEFT_SPEC_DIR (default ../shared/spec/json beside the repository).
 //
 // What each command checks:
 //   module                 weft decodes + validates it; at -O0 without passes the plain re-encode
@@ -50,7 +50,8 @@ import {
   WASM2_FEATURES, WasmError, parseLevel,
 } from '../dist/index.js';
 
-export const SPEC_DIR = process.env.WEFT_SPEC_DIR ?? '/work/shared/spec/json';
+export const SPEC_DIR = process.env.WEFT_SPEC_DIR ??
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'spec', 'json');
 
 export const COMMAND_TYPES = [
   'module', 'register', 'action', 'assert_return', 'assert_trap', 'assert_exhaustion',

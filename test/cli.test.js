@@ -14,7 +14,7 @@ import { watToWasm } from '../dist/text/wat.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WEFT = join(root, 'bin', 'weft.js');
-const CORPUS = '/work/shared/corpus';
+const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'corpus');
 const SEM = join(CORPUS, 'gale', 'sem.loom.wasm');
 
 let dir;
@@ -240,6 +240,14 @@ test('optimize --stats prints per-pass stats and dropped debug sections (text an
   const s = JSON.parse(j.stdout);
   assert.ok(Array.isArray(s.passes));
   assert.ok(Array.isArray(s.droppedDebugSections));
+});
+
+test('optimize --differential checks the output in V8 before writing it', () => {
+  const out = tmp('diff-opt.wasm');
+  const r = weft('optimize', SEM, '-o', out, '--passes', 'precompute', '--differential');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^differential: equivalent over \d+ runs/m);
+  assert.ok(existsSync(out));
 });
 
 // ---- stats --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import { findPass, PASSES } from '../passes/registry.js';
 import { formatStats, moduleStats } from '../stats.js';
 import { WatError, wasmToWat, watToWasm } from '../text/wat.js';
 import { validateModule } from '../verify/validate.js';
+import { differential, shutdownDifferential } from '../verify/differential.js';
 
 const LEVELS: Level[] = [0, 1, 2, 3, 's', 'z'];
 
@@ -115,6 +116,10 @@ async function writeAtomic(file: string, data: Uint8Array | string): Promise<voi
   }
 }
 
+function err(s: string): void {
+  process.stderr.write(s + '\n');
+}
+
 function out(s: string): void {
   process.stdout.write(s);
 }
@@ -131,6 +136,7 @@ interface OptimizeFlags {
   json?: boolean;
   inlineMaxSize?: number;
   inlineFunctions?: string[];
+  differential?: boolean;
 }
 
 async function cmdOptimize(input: string, flags: OptimizeFlags): Promise<void> {
@@ -147,6 +153,17 @@ async function cmdOptimize(input: string, flags: OptimizeFlags): Promise<void> {
     });
   } catch (e) {
     throw new FileError(input, e);
+  }
+  if (flags.differential) {
+    // run input and output side by side in V8; refuse to write an output that behaves differently
+    const report = await differential(bytes, result.binary, { runs: 100 });
+    await shutdownDifferential();
+    if (!report.equivalent) {
+      const d = report.divergences[0];
+      throw new FileError(input, new Error(`differential check failed, no output written: ${d.export}(${d.args}): ` +
+        `${d.what} ${d.before} before, ${d.after} after (${report.divergences.length} divergence(s))`));
+    }
+    err(`differential: equivalent over ${report.runs} runs${report.skipped.length ? ` (${report.skipped.length} exports skipped)` : ''}`);
   }
   let data: Uint8Array | string = result.binary;
   if (flags.wat) {
@@ -256,6 +273,7 @@ function program(): Command {
     .option('--target <name>', 'target the passes tune for', 'generic')
     .option('--inline-max-size <n>', 'inline: callees of at most n instructions are inlined at every call site', sizeArg)
     .option('--inline-functions <list>', 'inline: comma-separated callees (names or function indices) inlined at every call site', passListArg)
+    .option('--differential', 'run input and output in V8 on the same inputs; write nothing if they differ')
     .option('--wat', 'write the output as WebAssembly text instead of binary')
     .option('--stats', 'print per-pass statistics and the dropped .debug_* sections')
     .option('--json', 'with --stats: print the statistics as JSON')
