@@ -357,7 +357,8 @@ function labelArity(target: Expr): number {
 
 /** Decodes a function body (the bytes of one code entry after its size) into a tree. */
 export function readFunctionBody(ctx: CodeContext, m: Module, f: Func): Expr {
-  const r = new Reader(m.input, f.start, f.end);
+  const src = m.source(f);
+  const r = new Reader(src.bytes, src.start, src.end);
   const locals = readLocals(r);
   const sig = ctx.types[f.type];
   if (!sig) r.fail(`unknown type ${f.type}`, f.start);

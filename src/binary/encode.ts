@@ -33,7 +33,8 @@ export function encodeModuleWithInfo(m: Module): EncodeResult {
   out.u32le(MAGIC);
   out.u32le(1);
   assignBlockTypes(m);
-  const codeChanged = m.funcs.some((f) => f.dirty || f.start < 0) || m.funcs.length !== m.originalFuncCount;
+  const codeChanged = m.funcs.some((f) => f.dirty || f.code !== null || f.start < 0) ||
+    m.funcs.length !== m.originalFuncCount;
   const droppedDebug: string[] = [];
   const writeCustoms = (after: number) => {
     for (const c of m.customs) {
@@ -265,9 +266,10 @@ function writeCodeSection(m: Module, out: Writer, codeChanged: boolean): void {
   const fw = new Writer();
   const cw = new CodeWriter(fw, (p, r) => internType(m, p, r));
   for (const f of m.funcs) {
-    if (!f.dirty && f.start >= 0) {
-      body.u32(f.end - f.start);
-      body.bytes(m.input.subarray(f.start, f.end));
+    if (!f.dirty && (f.code !== null || f.start >= 0)) {
+      const src = m.source(f);
+      body.u32(src.end - src.start);
+      body.bytes(src.bytes.subarray(src.start, src.end));
       continue;
     }
     fw.len = 0;
@@ -283,4 +285,11 @@ function writeCodeSection(m: Module, out: Writer, codeChanged: boolean): void {
 function bodyOf(f: Func): Expr {
   if (!f.tree) throw new Error('function has neither a tree nor original bytes');
   return f.tree;
+}
+
+/** Writes one function entry (locals + body + end) from its tree. */
+export function encodeFunctionEntry(m: Module, f: Func): Uint8Array {
+  const w = new Writer();
+  new CodeWriter(w, (p, r) => internType(m, p, r)).writeFunction(f.locals, bodyOf(f));
+  return w.finish().slice();
 }

@@ -100,6 +100,11 @@ export class Func {
   /** Byte range of the function entry (locals + code, without the size) in the input, or -1. */
   start = -1;
   end = -1;
+  /**
+   * The entry's bytes after a pass changed it and the tree was written back to save memory
+   * (see `compact` in optimize.ts); null while the body is still the input's range.
+   */
+  code: Uint8Array | null = null;
 
   constructor(type: number) {
     this.type = type;
@@ -192,6 +197,12 @@ export class Module {
   /** All locals of a function, params first. */
   localTypes(f: Func): ValType[] {
     return (this.types[f.type].params as ValType[]).concat(f.locals);
+  }
+
+  /** Where the function entry's bytes are: its own written-back code, or its range of the input. */
+  source(f: Func): { bytes: Uint8Array; start: number; end: number } {
+    if (f.code) return { bytes: f.code, start: 0, end: f.code.length };
+    return { bytes: this.input, start: f.start, end: f.end };
   }
 
   resultsOf(f: Func): Type {

@@ -74,6 +74,11 @@ export class PassContext {
     return this.analysis(f, 'structure', () => new Structure(this.body(f)));
   }
 
+  /** Drops the cached analyses of `f` (its tree was released). */
+  forget(f: Func): void {
+    this.caches.delete(f);
+  }
+
   /** A pass changed `f`: mark it for re-encoding and drop its analyses. */
   changed(f: Func): void {
     f.dirty = true;

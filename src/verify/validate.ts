@@ -176,7 +176,8 @@ function validateFunctionIn(c: Ctx, f: Func): void {
     const bytes = w.finish();
     checkBody(c, f, new Reader(bytes, 0, bytes.length));
   } else {
-    checkBody(c, f, new Reader(m.input, f.start, f.end));
+    const src = m.source(f);
+    checkBody(c, f, new Reader(src.bytes, src.start, src.end));
   }
 }
 
