@@ -13,8 +13,9 @@ import { ruleStats, RULES } from '../dist/passes/optimize-instructions.js';
 
 after(() => shutdownDifferential());
 
-const SEEDS = [1, 2, 3];
-const FUNCS = 30;
+// WEFT_RULES_SEEDS=N runs seeds 1..N (default 6) for a longer soak.
+const SEEDS = Array.from({ length: Number(process.env.WEFT_RULES_SEEDS ?? 6) }, (_, i) => i + 1);
+const FUNCS = 40;
 
 const C32 = [0, 1, -1, 2, 3, 4, 7, 8, 16, 24, 31, 32, 33, 63, 64, 255, 256, 0xffff, 0x7fffffff, -0x80000000, 0x80, -128, 0xff00, 0x10000];
 const C64 = [...C32.map(BigInt), 48n, 56n, 0xffffffffn, 0x100000000n, -(1n << 63n), (1n << 63n) - 1n, 0xff00000000n];
@@ -99,6 +100,10 @@ function generator(seed, topic) {
         () => `(i32.add ${x()} (i32.sub (i32.const 0) ${x()}))`,
         () => `(i32.add (i32.sub (i32.const 0) ${x()}) ${x()})`,
         () => `(i32.mul (call $eff ${x()}) (i32.const 0))`,
+        () => `(i32.sub (i32.const 0) (i32.sub (i32.const 0) ${x()}))`,
+        () => `(i32.sub ${x()} (i32.sub (i32.const 0) ${x()}))`,
+        () => `(i32.mul (i32.mul ${x()} (i32.const ${pick([3, 7, -3, 0x10001])})) (i32.const ${pick([5, -7, 0x7fffffff])}))`,
+        () => `(i32.rem_s ${leaf32()} (i32.const ${pick([1, -1])}))`,
       ])();
       case 'bitops': return pick([
         () => `(i32.and (i32.and ${x()} ${c32()}) ${c32()})`,
@@ -109,12 +114,14 @@ function generator(seed, topic) {
         () => `(i32.xor (i32.eqz ${x()}) (i32.const 1))`,
         () => `(i32.and (i32.eqz ${x()}) (i32.eqz ${x()}))`,
         () => `(i32.or (i32.ne ${x()} (i32.const 0)) (i32.ne ${x()} (i32.const 0)))`,
+        () => `(i32.or (i32.and ${x()} (i32.const ${pick([0xff, -256, 0x0f0f0f0f])})) (i32.const ${pick([-256, 0xff, -1, 0xf0f0f0f0])}))`,
       ])();
       case 'shifts': return pick([
         () => `(i32.shr_s (i32.shl ${x()} (i32.const ${pick([16, 24, 8])})) (i32.const ${pick([16, 24, 8])}))`,
         () => `(i32.shl (i32.shr_u ${x()} (i32.const ${k()})) (i32.const ${k()}))`,
         () => `(i32.${pick(['shl', 'shr_u', 'shr_s', 'rotl'])} (i32.${pick(['shl', 'shr_u', 'shr_s', 'rotl'])} ${x()} (i32.const ${k()})) (i32.const ${k()}))`,
         () => `(i32.shl ${x()} (i32.and ${x()} (i32.const ${pick([31, 63, 15, -1])})))`,
+        () => `(i32.${pick(['shl', 'shr_u', 'shr_s', 'rotl', 'rotr'])} (i32.const ${pick([0, -1])}) ${x()})`,
         () => `(i32.wrap_i64 (i64.shr_s (i64.shl ${x64()} (i64.const ${pick([32, 48, 56])})) (i64.const ${pick([32, 48, 56])})))`,
       ])();
       case 'compare': return pick([
@@ -173,7 +180,10 @@ function generator(seed, topic) {
       case 'arith': return `(i64.add (i64.sub ${x64()} ${c64()}) ${c64()})`;
       case 'bitops': return `(i64.and (i64.extend_i32_u ${x()}) (i64.const ${pick([0xffffffff, 0xff, -1])}))`;
       case 'shifts': return `(i64.shr_u (i64.extend_i32_u ${x()}) (i64.const ${pick([0, 8, 31, 32, 40, 64])}))`;
-      case 'conversions': return `(i64.extend_i32_${pick(['u', 's'])} (i32.wrap_i64 ${x64()}))`;
+      case 'conversions': return pick([
+        () => `(i64.extend_i32_${pick(['u', 's'])} (i32.wrap_i64 ${x64()}))`,
+        () => `(i64.${pick(['and', 'or', 'xor', 'shr_u', 'shr_s', 'add'])} (i64.extend_i32_${pick(['u', 's'])} ${x()}) ${chance(0.5) ? c64() : `(i64.extend_i32_${pick(['u', 's'])} ${x()})`})`,
+      ])();
       case 'memory': return `(i64.extend_i32_${pick(['u', 's'])} (i32.${pick(['load', 'load8_u', 'load8_s', 'load16_u', 'load16_s'])} ${addr(s)}))`;
       default: return `(i64.mul ${x64()} (i64.const ${pick([0, 1, -1, 4])}))`;
     }

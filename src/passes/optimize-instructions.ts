@@ -4,11 +4,14 @@
 // of its opcode (src/passes/rules/: arith, bitops, shifts, compare, conversions, memory,
 // select, floats; each rule states its identity in a comment), plus two generic rules: a node
 // whose operands are all constants is evaluated (ir/eval.ts, exactly as precompute does), and
-// an integer node whose value the known bits/ranges (analysis/known-bits.ts, with facts about
-// declared locals from the values stored to them) pin down to one constant becomes that constant. Rules are
-// re-applied to a node until none fires (at most MAX_STEPS times); the operands a rule builds
-// are simplified before the node itself, since the walk does not revisit replacements. The
-// whole walk repeats (at most MAX_ROUNDS) while it changes something, with fresh effects.
+// an integer node whose value the known bits/ranges (analysis/known-bits.ts; facts about a
+// declared local are the join of the values stored to it, flow-insensitively) pin down to one
+// constant becomes that constant. Rules are re-applied to a node until none fires (at most
+// MAX_STEPS times); the operands a rule builds are simplified before the node itself, since the
+// walk does not revisit replacements. The whole walk repeats (at most MAX_ROUNDS) while it
+// changes something, with fresh effects. Rewrites that trade i64 work for i32 work (the seam
+// rules in rules/conversions.ts) are made only when a cost model of a naive 32-bit backend says
+// they are cheaper (rules/util.ts `cheaper`).
 //
 // Why it is sound. Each rule is an identity of wasm semantics for every operand value (integer
 // rules modulo 2^W; float rules only where bit-exact, see rules/floats.ts). Operands keep their
@@ -219,7 +222,7 @@ class Env implements RuleEnv {
   simplify(e: Expr): Expr {
     let cur = e;
     for (let step = 0; step < MAX_STEPS; step++) {
-      if (cur.op === O.pop || (this.hasPops && this.popOperands(cur))) return cur;
+      if (cur.op === O.pop || !wellTyped(cur) || (this.hasPops && this.popOperands(cur))) return cur;
       let next: Expr | null = null;
       for (const rule of TABLE[cur.op]) {
         const r = rule.fn(cur, this);
@@ -276,6 +279,19 @@ class Env implements RuleEnv {
   }
 }
 
+/** The operands of a fixed-signature instruction have the types it takes (rules rely on it). */
+function wellTyped(e: Expr): boolean {
+  const params = OPS[e.op].params;
+  if (params === null) return true;
+  const kids = e.kids;
+  if (kids.length !== params.length) return false;
+  for (let i = 0; i < kids.length; i++) {
+    const t = kids[i].type;
+    if (t.length !== 1 || t[0] !== params[i]) return false;
+  }
+  return true;
+}
+
 /** Structural equality of two expressions without bodies (iterative, bounded). */
 function sameTree(a: Expr, b: Expr): boolean {
   if (a === b) return true;
@@ -305,12 +321,13 @@ function sameTree(a: Expr, b: Expr): boolean {
 
 function optimizeFunction(cx: PassContext, f: Func): boolean {
   const frame = cx.body(f);
-  resetFresh();
   const kbCache = new Map<Expr, KnownBits>();
   const numParams = cx.module.types[f.type].params.length;
   let changed = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    // effects are computed on the first query; a later round sees the simplified tree
+    // nodes built by earlier rounds are part of the tree now; effects are computed on the
+    // first query, so a later round sees the simplified tree
+    resetFresh();
     const env = new Env(new FunctionEffects(frame), kbCache, numParams, f.hasPops);
     const replaced = rewriteExprs(frame.body, (e) => env.simplify(e));
     if (!replaced && !env.inPlace) break;

@@ -487,6 +487,25 @@
   ;; CHECK:   (i64.load16_u
   ;; CHECK:     (local.get 0)))
 
+  ;; i64 ops on extended i32s whose value fits in 32 bits become i32 ops under one extend
+  (func $conv_extend_narrow (param $x i32) (param $y i32) (result i64 i64 i64)
+    (i64.and (i64.extend_i32_u (local.get $x)) (i64.const 255))
+    (i64.or (i64.extend_i32_u (local.get $x)) (i64.extend_i32_u (local.get $y)))
+    (i64.shr_u (i64.extend_i32_u (local.get $x)) (i64.const 4)))
+  ;; CHECK: (func $conv_extend_narrow (param i32 i32) (result i64 i64 i64)
+  ;; CHECK:   (i64.extend_i32_u
+  ;; CHECK:     (i32.and
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (i32.const 255)))
+  ;; CHECK:   (i64.extend_i32_u
+  ;; CHECK:     (i32.or
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (i64.extend_i32_u
+  ;; CHECK:     (i32.shr_u
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (i32.const 4))))
+
   ;; a wrapped i64 add of an opaque value becomes an i32 add of its low half (cheaper on 32-bit cores)
   (func $conv_wrap_opaque (param $y i64) (result i32)
     (i32.wrap_i64 (i64.add (local.get $y) (i64.const 1))))

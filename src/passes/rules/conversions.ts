@@ -230,6 +230,20 @@ export const conversionRules: Rule[] = [
     },
   },
   {
+    // E == extend_i32_u(low32(E)) when E fits in 32 bits unsigned (extend_i32_s when signed), e.g.
+    // i64.and(extend_i32_u x, 255) == extend_i32_u(i32.and(x, 255)): the i64 op becomes an i32 op
+    name: 'extend-narrow',
+    ops: ['and', 'or', 'xor', 'shl', 'shr_u', 'shr_s', 'add', 'sub', 'mul'].map((b) => `i64.${b}`),
+    fn: (e, env) => {
+      const f = fits(e, env);
+      if (f === null) return null;
+      const x = low32(e, 0, env);
+      if (x === null) return null;
+      const r = un(iop(64, f === 'u' ? 'extend_i32_u' : 'extend_i32_s'), x);
+      return cheaper(e, r) ? r : null;
+    },
+  },
+  {
     // extend_i32_u(wrap_i64(x)) == x when x fits in 32 bits unsigned; extend_i32_s(wrap_i64(x)) == x
     // when x fits signed, else extend32_s(x)
     name: 'extend-wrap', ops: ['i64.extend_i32_u', 'i64.extend_i32_s'],

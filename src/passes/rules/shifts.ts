@@ -1,9 +1,10 @@
 // Shifts and rotates (i32 and i64). Wasm takes the count modulo the width, so a constant
 // count is first normalized to [0, W); a mask of the count that keeps its low log2(W) bits
-// is redundant.
+// is redundant. Shifts of 0 (and -1 >>s, rotations of -1) are constants by known bits (the
+// generic known-constant rule).
 
 import { Expr } from '../../ir/expr.js';
-import { type Rule, type W, bin, cval, iop, is, isC, maskOf, mkConst, u, un, widthOf } from './util.js';
+import { type Rule, type W, bin, cval, iop, is, maskOf, mkConst, u, un, widthOf } from './util.js';
 
 const w = (e: Expr): W => widthOf(e.op) as W;
 const SHIFTS = ['i32.shl', 'i64.shl', 'i32.shr_s', 'i64.shr_s', 'i32.shr_u', 'i64.shr_u', 'i32.rotl', 'i64.rotl', 'i32.rotr', 'i64.rotr'];
@@ -87,15 +88,6 @@ export const shiftRules: Rule[] = [
       const n = W_ - c;
       if (n !== 8 && n !== 16 && !(n === 32 && W_ === 64)) return null;
       return un(iop(W_, `extend${n}_s`), a.kids[0]);
-    },
-  },
-  {
-    // 0 << x, 0 >>u x, 0 >>s x, 0 rot x == 0; -1 >>s x, -1 rot x == -1 (x removable)
-    name: 'shift-of-const', ops: SHIFTS,
-    fn: (e, env) => {
-      const [a, b] = e.kids;
-      if (isC(a, 0n) || (isC(a, -1n) && /shr_s|rot/.test(e.name))) return env.removable(b) ? a : null;
-      return null;
     },
   },
 ];
