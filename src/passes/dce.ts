@@ -43,7 +43,7 @@ import type { Effects, FunctionEffects } from '../analysis/effects.js';
 import type { FunctionPass } from './registry.js';
 
 /** The instruction itself ends control: the stack is polymorphic after it. */
-export function isJump(e: Expr): boolean {
+function isJump(e: Expr): boolean {
   return (OPS[e.op].effects & Eff.noFallThrough) !== 0;
 }
 
@@ -152,7 +152,8 @@ class Dce {
         if ((r.op === O.block || r.op === O.loop) && r.body.length === 0) repl = null;
         else if (r.op === O.if && r.body.length === 0 && (r.alt === null || r.alt.length === 0)) {
           const c = r.kids[0];
-          if (this.effects(c).hasSideEffects()) {
+          if (this.nf.has(c)) repl = c; // never completes: the list's trimming handles it
+          else if (this.effects(c).hasSideEffects()) {
             repl = new Expr(O.drop, NONE, [c]);
           } else {
             repl = null;

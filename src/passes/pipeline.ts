@@ -2,14 +2,42 @@
 
 export type Level = 0 | 1 | 2 | 3 | 's' | 'z';
 
+/** The per-function cleanup that lets rewritten code settle (run after each big change). */
+function cleanup(): string[] {
+  return [
+    'dce', //                        drop code after branches, traps and returns first: less to look at
+    'remove-unused-brs', //          branches to the next instruction, if(br) -> br_if, if -> select
+    'optimize-instructions', //      algebraic identities; folds constants the previous steps exposed
+    'precompute', //                 constant folding, constant if/select/br_if
+    'simplify-locals', //            sink single-use sets into their use, form tees, drop dead sets
+    'vacuum', //                     nops, drops of pure values, empty blocks left by the above
+    'merge-blocks', //               flatten nested blocks the previous passes produced
+  ];
+}
+
 /** The passes of an optimization level, in order. */
 export function pipeline(level: Level): string[] {
   switch (level) {
     case 0:
       return []; // -O0: nothing; the output is the input re-encoded (byte-identical when unchanged)
-    default:
-      // No optimization pass exists yet; the higher levels run nothing until they do.
-      return [];
+    case 1:
+      // -O1: one cheap round of local cleanup, no inlining, no whole-module work
+      return [...cleanup(), 'dead-locals', 'reorder-locals'];
+    default: {
+      // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds
+      return [
+        'dead-functions', //          fewer functions to optimize and to weigh for inlining
+        ...cleanup(), //              simplify callees first, so the inliner sees their real size
+        'inline', //                  melt small and single-use callees (the seam) into callers
+        'dead-functions', //          inlined single-use callees are now unreachable
+        ...cleanup(), //              let the inlined code melt into the caller
+        'redundant-set-elimination', // sets of values a local already holds
+        'local-cse', //               repeated pure expressions -> one local
+        ...cleanup(), //              a second round catches what CSE and RSE exposed
+        'dead-locals', //             locals nothing reads any more
+        'reorder-locals', //          most-used locals first: smaller indices, fewer declarations
+      ];
+    }
   }
 }
 

@@ -13,6 +13,12 @@
 //    local/global reads that commute with c (select evaluates them before c).
 //  - Jump threading: branches without values to a void block that is immediately followed by
 //    `br $l` (no values) go to $l directly (the block often becomes untargeted, for merge-blocks).
+//  - A void block that starts with `br_if $self c` becomes an if (the same node, so other
+//    branches to it still reach its end): `(block (br_if $B c) X J) Y` → `(if c (then Y) (else
+//    X J))` when J is a jump, nothing else targets the block, and Y is the rest of the list and
+//    ends in a jump (or J is a branch to the list's own label, which then becomes a tail branch);
+//    otherwise `(block (br_if $B c) X)` → `(if (not c) (then X))` when the negation is free
+//    (c is i32.eqz, or an integer comparison, which is flipped; never a float comparison).
 // The walk repeats (a few times at most) while it changes something.
 //
 // Why it is sound. A branch to the end of the list it ends transfers control to the same point
@@ -23,8 +29,11 @@
 // arms, which is allowed only for side-effect-free, non-trapping, cheap values that c's effects
 // do not change. Jump threading: the block's end is followed by an unconditional branch that
 // takes nothing from the stack, so arriving there is the same as taking that branch; the outer
-// label encloses the block, so every retargeted branch can reach it. Functions with `pop`s are
-// left alone.
+// label encloses the block, so every retargeted branch can reach it. Block to if: both forms run
+// X exactly when c is zero and Y exactly when it is not (X ends in a jump, so it never reaches
+// Y); c must not branch to the block (an if's condition is outside its label), and the if gets
+// the type Y leaves (or, when Y ends in a jump, the type the list still needs). Functions with
+// `pop`s are left alone.
 //
 // Where. After merge-blocks and dce (which expose tail branches), before vacuum; together in
 // a loop with them, since each exposes work for the others.
@@ -134,11 +143,15 @@ class RemoveUnusedBrs {
       } else if (out !== null) out.push(r);
     }
     let res = out ?? list;
-    for (let i = 0; i < res.length; i++) {
+    // right to left, so that the roots an if/else restructuring moves are done already
+    for (let i = res.length - 1; i >= 0; i--) {
       const r = res[i];
       if (r.op !== O.block) continue;
       const y = this.restructure(r, res, i, owner);
-      if (y !== null) res = y;
+      if (y === null) continue;
+      res = y;
+      const b = r.op === O.if ? this.ifBr(r) : null;
+      if (b !== null) res = [...res.slice(0, i), ...b, ...res.slice(i + 1)];
     }
     // jump threading: a void block followed by a value-less unconditional branch
     for (let i = 0; i + 1 < res.length; i++) {
@@ -307,8 +320,8 @@ export const removeUnusedBrs: FunctionPass = {
     if (f.hasPops) return false;
     const frame = cx.body(f);
     let changed = false;
-    for (let round = 0; round < 20; round++) {
-      if (!new RemoveUnusedBrs(frame).run()) { if (process.env.RUB_ROUNDS) console.error("rounds", round); break; }
+    for (let round = 0; round < 6; round++) {
+      if (!new RemoveUnusedBrs(frame).run()) break;
       changed = true;
     }
     return changed;
