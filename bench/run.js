@@ -24,6 +24,8 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeMeasurer } from './measure.js';
+import { LARGE_MODULES, pkgDir } from './modules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -45,54 +47,8 @@ const SLOW_MS = 60_000;
 
 // ---- locating the modules -----------------------------------------------------------------
 
-/** Directory of package `name` as node would resolve it from `from` (ignores `exports` maps). */
-function pkgDir(name, from = root) {
-  for (let d = from; ; d = dirname(d)) {
-    const p = join(d, 'node_modules', name);
-    if (existsSync(join(p, 'package.json'))) return p;
-    if (dirname(d) === d) return null;
-  }
-}
-
-/** Depth-first search for a file called `file` under `dir`; the largest match wins. */
-function findFile(dir, file, depth = 8) {
-  let best = null;
-  const walk = (d, n) => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isFile() && e.name === file) {
-        if (!best || statSync(p).size > statSync(best).size) best = p;
-      } else if (e.isDirectory() && n > 0) walk(p, n - 1);
-    }
-  };
-  if (dir) walk(dir, depth);
-  return best;
-}
-
-function locate(pkg, file, alsoIn = []) {
-  const dirs = [pkgDir(pkg)];
-  // A file shipped by a dependency of `pkg` (nested or hoisted).
-  for (const dep of alsoIn) dirs.push(pkgDir(dep, dirs[0] ?? root));
-  for (const d of dirs) {
-    const f = findFile(d, file);
-    if (f) return f;
-  }
-  return null;
-}
-
 const MODULES = [
-  { name: 'esbuild.wasm', path: locate('esbuild-wasm', 'esbuild.wasm') },
-  { name: 'z3-built.wasm', path: locate('z3-solver', 'z3-built.wasm') },
-  {
-    name: 'wasm-tools.core.wasm',
-    path: locate('@bytecodealliance/jco', 'wasm-tools.core.wasm', ['@bytecodealliance/jco-transpile']),
-  },
+  ...LARGE_MODULES,
   ...opt.extra.map((p) => ({ name: basename(p), path: p })),
 ].filter((m) => !opt.only || m.name.includes(opt.only));
 
@@ -106,47 +62,8 @@ function wasmOptPath() {
 
 // ---- measuring ----------------------------------------------------------------------------
 
-const TIME = process.env.WEFT_BENCH_NO_TIME ? null : ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && probeTime(p)) ?? null;
-
-function probeTime(p) {
-  const r = spawnSync(p, ['-f', '%e %M', 'true'], { encoding: 'utf8' });
-  return r.status === 0 && /^\d+\.\d+ \d+\s*$/m.test(r.stderr);
-}
-
 const work = mkdtempSync(join(tmpdir(), 'weft-bench-'));
-const RSS_HOOK = join(work, 'rss-hook.cjs');
-writeFileSync(RSS_HOOK, `process.on('exit', () => {
-  require('fs').writeFileSync(process.env.WEFT_BENCH_RSS, String(process.resourceUsage().maxRSS));
-});\n`);
-
-/**
- * Runs `node <args>` in a child process. Returns { ms, rssKB, status, stdout, stderr }:
- * whole-process wall time and peak RSS in KiB.
- */
-function measure(nodeArgs) {
-  const stats = join(work, 'stats.txt');
-  rmSync(stats, { force: true });
-  let cmd;
-  let args;
-  const env = { ...process.env };
-  if (TIME) {
-    cmd = TIME;
-    args = ['-f', '%e %M', '-o', stats, process.execPath, ...nodeArgs];
-  } else {
-    cmd = process.execPath;
-    args = ['--require', RSS_HOOK, ...nodeArgs];
-    env.WEFT_BENCH_RSS = stats;
-  }
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
-  const ms = performance.now() - t0;
-  let rssKB = NaN;
-  if (existsSync(stats)) {
-    const txt = readFileSync(stats, 'utf8').trim().split('\n').pop();
-    rssKB = Number(TIME ? txt.split(' ')[1] : txt);
-  }
-  return { ms, rssKB, status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { measure, TIME } = makeMeasurer(work);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -14,10 +14,12 @@
 //      invocation and the fresh caller local still holds its zero;
 //   3. a deep copy of the callee's body (inline/clone.ts): labels cloned, branches re-aimed,
 //      `return` becoming a `br` to this block, locals renumbered to fresh caller locals.
-// A `return_call` site becomes `return (block ...)` (one result) or `block (block ...) return`
-// (none); with several results it is left alone. A callee's own `return_call*` stay tail calls
-// at a `return_call` site; at a plain call site they become a call whose result is branched out
-// of the block (callees with several results and tail calls are not inlined at plain sites).
+// A `return_call` site becomes `return (block ...)` (one result), or the block followed by
+// `return` in the same list (none; the tail call ended its list, where the stack is
+// polymorphic, so the two are not wrapped in a block); with several results it is left alone.
+// A callee's own `return_call*` stay tail calls at a `return_call` site; at a plain call site
+// they become a call whose result is branched out of the block (callees with several results
+// and tail calls are not inlined at plain sites).
 //
 // Forwarding. An argument that is a constant, or a `local.get $x` of a caller local that no
 // later argument writes, is not spilled: when the callee never writes that parameter, each read
@@ -29,16 +31,24 @@
 // Heuristics (sizes are node counts of the body, `countExprs`):
 //  - never a callee that lies on a recursion cycle (a strongly connected component of the call
 //    graph with two or more functions, or a self-call: inlining it would only peel one level),
-//    never a callee with `pop`s (`Func.hasPops`), never a site whose
-//    operands take `pop`s from the stack around the call;
+//    never a callee with `pop`s (`Func.hasPops`), never a site whose operands take `pop`s from
+//    the stack around the call;
 //  - no-return callees (the body never falls through, never returns and makes no tail call:
 //    a panic helper ending in `unreachable` or an endless `loop`) are kept as calls unless the
 //    body is no larger than the call (1 + its arguments): they sit on cold paths;
-//  - tiny callees (≤ ALWAYS_INLINE_SIZE nodes, or no larger than the call) are always inlined;
-//  - a callee with a single call site and no other reference (not exported, not in a table,
-//    no `ref.func`, not the start function) is inlined whatever its size: its body moves;
-//  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE) is inlined
-//    at every site; exported callees stay exported (their definition is kept);
+//  - tiny callees (≤ ALWAYS_INLINE_SIZE = 5 nodes, or no larger than the call) are always inlined;
+//  - a callee with a single call site is inlined: whatever its size when nothing else refers to
+//    it (its body moves; dead-functions drops the original), up to
+//    REFERENCED_SINGLE_SITE_MAX_SIZE = 100 nodes when it stays referenced (exported, in a table,
+//    `ref.func`, start): the body is then copied once. This is the seam case: a C shim calling
+//    an exported Rust `decide` once (gale's decides are 35 and 60 nodes);
+//  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE = 10) is
+//    inlined at every site; exported callees stay exported (their definition is kept). 10 is
+//    what measured best on the corpus (total instructions after dead-functions, inline,
+//    dead-functions and the cleanup passes, as they were when this was written): loom/issue254,
+//    42,067 in, 38,276 without inlining; budget 5 → 37,414, 10 → 37,225, 15 → 37,377,
+//    20 → 37,462, 40 → 38,600, 80 → 41,671. The gale modules are equal or smaller at 10 than at
+//    40 (gust_kernel 286 vs 304); larger budgets only add copies of mid-sized helpers;
 //  - `inlineFunctions` (names from the name section, or function indices) are inlined at every
 //    site unless recursive, whatever their size, and even when they do not return;
 //  - a caller stops growing past MAX_CALLER_SIZE nodes (forced callees aside), and never gets
@@ -148,14 +158,13 @@ function callsInLoops(root: Expr): Set<Expr> {
   return out;
 }
 
-/** Replaces each wrapper of `wrappers` (the last root of its list) by its two roots. */
+/** Replaces each wrapper of `wrappers` (a root of some list) by its two roots. */
 function spliceWrappers(root: Expr, wrappers: Set<Expr>): void {
   const stack: Expr[] = [root];
   const fix = (list: Expr[]) => {
-    const last = list.length - 1;
-    if (last >= 0 && wrappers.has(list[last])) {
-      const w = list[last];
-      list.splice(last, 1, ...w.body);
+    for (let k = list.length - 1; k >= 0; k--) {
+      const w = list[k];
+      if (wrappers.has(w)) list.splice(k, 1, ...w.body);
     }
   };
   while (stack.length > 0) {

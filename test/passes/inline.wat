@@ -37,10 +37,11 @@
   ;; CHECK:       (i32.const 20)))
   ;; CHECK:   (i32.const 30))
 
+  ;; the only call site (and $classify is not exported): inlined whatever its size
   (func $use_classify (param $x i32) (result i32)
     (i32.add
       (call $classify (local.get $x))
-      (call $classify (i32.const 2))))
+      (i32.const 1)))
   ;; CHECK: (func $use_classify (param i32) (result i32)
   ;; CHECK:   (i32.add
   ;; CHECK:     (block $B0 (result i32)
@@ -60,23 +61,7 @@
   ;; CHECK:         (br $B0
   ;; CHECK:           (i32.const 20)))
   ;; CHECK:       (i32.const 30))
-  ;; CHECK:     (block $B5 (result i32)
-  ;; CHECK:       (block $B6
-  ;; CHECK:         (block $B7
-  ;; CHECK:           (block $B8
-  ;; CHECK:             (br_table $B8 $B7 $B6
-  ;; CHECK:               (i32.const 2)))
-  ;; CHECK:           (br $B5
-  ;; CHECK:             (i32.const 10)))
-  ;; CHECK:         (block $B9
-  ;; CHECK:           (br_if $B9
-  ;; CHECK:             (i32.eqz
-  ;; CHECK:               (global.get 0)))
-  ;; CHECK:           (br $B5
-  ;; CHECK:             (i32.const 21)))
-  ;; CHECK:         (br $B5
-  ;; CHECK:           (i32.const 20)))
-  ;; CHECK:       (i32.const 30))))
+  ;; CHECK:     (i32.const 1)))
 
   ;; ---- a callee with a loop, and a local read before it is written ----
 
@@ -253,25 +238,33 @@
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (local.get 1))))
 
-  (func $use_divmod_sum (param $a i32) (param $b i32) (result i32)
-    (call $divmod (local.get $a) (i32.const 7))
-    (i32.add))
-  ;; CHECK: (func $use_divmod_sum (param i32 i32) (result i32)
+  ;; a tiny multi-value callee; the caller takes its two results with pops
+  (func $swap (param $a i32) (param $b i32) (result i32 i32)
+    (local.get $b)
+    (local.get $a))
+  ;; CHECK: (func $swap (param i32 i32) (result i32 i32)
+  ;; CHECK:   (local.get 1)
+  ;; CHECK:   (local.get 0))
+
+  (func $use_swap_sub (param $a i32) (param $b i32) (result i32)
+    (call $swap (local.get $a) (i32.const 7))
+    (i32.sub))
+  ;; CHECK: (func $use_swap_sub (param i32 i32) (result i32)
   ;; CHECK:   (block $B0 (result i32 i32)
-  ;; CHECK:     (if $B1
-  ;; CHECK:       (i32.eqz
-  ;; CHECK:         (i32.const 7))
-  ;; CHECK:       (then
-  ;; CHECK:         (br $B0
-  ;; CHECK:           (i32.const 0)
-  ;; CHECK:           (i32.const 0))))
-  ;; CHECK:     (i32.div_u
-  ;; CHECK:       (local.get 0)
-  ;; CHECK:       (i32.const 7))
-  ;; CHECK:     (i32.rem_u
-  ;; CHECK:       (local.get 0)
-  ;; CHECK:       (i32.const 7)))
-  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.const 7)
+  ;; CHECK:     (local.get 0))
+  ;; CHECK:   (i32.sub
+  ;; CHECK:     (pop i32)
+  ;; CHECK:     (pop i32)))
+
+  ;; operands that are pops (the results of a multi-value call): that site of $sub stays a call
+  (func $use_sub_of_swap (param $a i32) (result i32)
+    (call $sub (call $swap (local.get $a) (i32.const 3))))
+  ;; CHECK: (func $use_sub_of_swap (param i32) (result i32)
+  ;; CHECK:   (block $B0 (result i32 i32)
+  ;; CHECK:     (i32.const 3)
+  ;; CHECK:     (local.get 0))
+  ;; CHECK:   (call 19
   ;; CHECK:     (pop i32)
   ;; CHECK:     (pop i32)))
 
@@ -485,7 +478,7 @@
   ;; CHECK:     (then
   ;; CHECK:       (i32.const 1))
   ;; CHECK:     (else
-  ;; CHECK:       (call 25
+  ;; CHECK:       (call 27
   ;; CHECK:         (i32.sub
   ;; CHECK:           (local.get 0)
   ;; CHECK:           (i32.const 1))))))
@@ -501,7 +494,7 @@
   ;; CHECK:     (then
   ;; CHECK:       (i32.const 0))
   ;; CHECK:     (else
-  ;; CHECK:       (call 24
+  ;; CHECK:       (call 26
   ;; CHECK:         (i32.sub
   ;; CHECK:           (local.get 0)
   ;; CHECK:           (i32.const 1))))))
@@ -520,7 +513,7 @@
   ;; CHECK:     (else
   ;; CHECK:       (i32.mul
   ;; CHECK:         (local.get 0)
-  ;; CHECK:         (call 26
+  ;; CHECK:         (call 28
   ;; CHECK:           (i32.sub
   ;; CHECK:             (local.get 0)
   ;; CHECK:             (i32.const 1)))))))
@@ -534,9 +527,9 @@
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (i32.const 31)))
   ;; CHECK:   (i32.add
-  ;; CHECK:     (call 24
-  ;; CHECK:       (local.get 0))
   ;; CHECK:     (call 26
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (call 28
   ;; CHECK:       (i32.and
   ;; CHECK:         (local.get 0)
   ;; CHECK:         (i32.const 7)))))
@@ -570,7 +563,7 @@
   ;; CHECK:         (local.get 1))
   ;; CHECK:       (local.get 0))
   ;; CHECK:     (then
-  ;; CHECK:       (call 28)))
+  ;; CHECK:       (call 30)))
   ;; CHECK:   (if $B1
   ;; CHECK:     (i32.eq
   ;; CHECK:       (local.get 0)
@@ -690,9 +683,9 @@
     (i32.add (call $big (local.get $x)) (call $big (i32.const 1))))
   ;; CHECK: (func $use_big (param i32) (result i32)
   ;; CHECK:   (i32.add
-  ;; CHECK:     (call 34
+  ;; CHECK:     (call 36
   ;; CHECK:       (local.get 0))
-  ;; CHECK:     (call 34
+  ;; CHECK:     (call 36
   ;; CHECK:       (i32.const 1))))
 
   (func $big_once (param $x i32) (result i32)
@@ -861,7 +854,7 @@
   ;; CHECK:     (then
   ;; CHECK:       (return
   ;; CHECK:         (i32.const 0))))
-  ;; CHECK:   (return_call 26
+  ;; CHECK:   (return_call 28
   ;; CHECK:     (i32.and
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (i32.const 7))))
@@ -879,7 +872,7 @@
   ;; CHECK:           (br $B0
   ;; CHECK:             (i32.const 0))))
   ;; CHECK:       (br $B0
-  ;; CHECK:         (call 26
+  ;; CHECK:         (call 28
   ;; CHECK:           (i32.and
   ;; CHECK:             (local.get 0)
   ;; CHECK:             (i32.const 7)))))
@@ -922,7 +915,7 @@
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (i32.const 100))
   ;; CHECK:     (then
-  ;; CHECK:       (call 44
+  ;; CHECK:       (call 46
   ;; CHECK:         (i32.const 0))))
   ;; CHECK:   (call 0
   ;; CHECK:     (local.get 0)))
@@ -939,7 +932,7 @@
   ;; CHECK:     (if $B0 (result i32)
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (then
-  ;; CHECK:         (return_call 44
+  ;; CHECK:         (return_call 46
   ;; CHECK:           (i32.add
   ;; CHECK:             (local.get 0)
   ;; CHECK:             (i32.const 1))))
@@ -957,7 +950,7 @@
   ;; CHECK:       (if $B1 (result i32)
   ;; CHECK:         (local.get 0)
   ;; CHECK:         (then
-  ;; CHECK:           (call 44
+  ;; CHECK:           (call 46
   ;; CHECK:             (i32.add
   ;; CHECK:               (local.get 0)
   ;; CHECK:               (i32.const 1)))

@@ -10,9 +10,12 @@ import { forEachExpr } from '../../ir/walk.js';
 export interface CallGraph {
   /** Per defined function (position in m.funcs): the defined callees it calls directly (positions, with repeats). */
   callees: number[][];
-  /** Per defined function: number of direct `call`/`return_call` sites in the whole module. */
+  /**
+   * Per defined function: number of direct `call`/`return_call` sites, counting for a live callee
+   * only the sites in live functions (reachable from the exports, start, tables, references).
+   */
   sites: Uint32Array;
-  /** Per defined function: referenced other than by a direct call (export, start, table, `ref.func`). */
+  /** Per defined function: referenced other than by a direct call (export, start, table, `ref.func` in live code or constant expressions). */
   referenced: Uint8Array;
   /** Per defined function: id of its strongly connected component. */
   scc: Int32Array;
@@ -37,32 +40,65 @@ export function buildCallGraph(m: Module, body: (i: number) => Expr): CallGraph 
   const nImp = m.numImportedFuncs;
   const n = m.funcs.length;
   const callees: number[][] = [];
-  const sites = new Uint32Array(n);
-  const referenced = new Uint8Array(n);
+  const refsIn: number[][] = [];
   const recursive = new Uint8Array(n);
-  const ref = (fi: number) => {
-    if (fi >= nImp && fi < nImp + n) referenced[fi - nImp] = 1;
-  };
   for (let i = 0; i < n; i++) {
     const out: number[] = [];
+    const refs: number[] = [];
     forEachExpr(body(i).body, (e) => {
       if (e.op === O.call || e.op === O.return_call) {
         const c = e.index - nImp;
         if (c >= 0 && c < n) {
           out.push(c);
-          sites[c]++;
           if (c === i) recursive[i] = 1;
         }
-      } else if (e.op === O.ref_func) ref(e.index);
+      } else if (e.op === O.ref_func) {
+        const c = e.index - nImp;
+        if (c >= 0 && c < n) refs.push(c);
+      }
     });
     callees.push(out);
+    refsIn.push(refs);
   }
-  for (const e of m.exports) if (e.kind === 'func') ref(e.index);
-  if (m.start !== null) ref(m.start);
-  for (const el of m.elems) if (el.funcs) for (const fi of el.funcs) ref(fi);
+
+  // Liveness as dead-functions sees it: the roots (exports, start, tables, references in
+  // constant expressions) and what live code calls or references. Only the references and call
+  // sites of live code count (see `sites`).
+  const referenced = new Uint8Array(n);
+  const live = new Uint8Array(n);
+  const pending: number[] = [];
+  const mark = (c: number) => {
+    if (!live[c]) {
+      live[c] = 1;
+      pending.push(c);
+    }
+  };
+  const root = (fi: number) => {
+    const c = fi - nImp;
+    if (c >= 0 && c < n) {
+      referenced[c] = 1;
+      mark(c);
+    }
+  };
+  for (const e of m.exports) if (e.kind === 'func') root(e.index);
+  if (m.start !== null) root(m.start);
+  for (const el of m.elems) if (el.funcs) for (const fi of el.funcs) root(fi);
   for (const c of constExprs(m)) forEachExpr(c, (e) => {
-    if (e.op === O.ref_func) ref(e.index);
+    if (e.op === O.ref_func) root(e.index);
   });
+  while (pending.length > 0) {
+    const i = pending.pop()!;
+    for (const c of callees[i]) mark(c);
+    for (const c of refsIn[i]) {
+      referenced[c] = 1;
+      mark(c);
+    }
+  }
+  // A site in dead code does not count against a live callee: dead-functions removes it, and
+  // counting it would make a second run (after dead-functions) inline what the first did not.
+  // The callees of dead code are dead too; among them every site counts.
+  const sites = new Uint32Array(n);
+  for (let i = 0; i < n; i++) for (const c of callees[i]) if (live[i] || !live[c]) sites[c]++;
 
   // Tarjan's algorithm, iteratively. A component is completed only after every component
   // reachable from it, so the completion order is bottom-up.
