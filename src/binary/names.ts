@@ -85,6 +85,35 @@ function readNameMap(r: Reader): Map<number, string> {
   return map;
 }
 
+/**
+ * Global index (imports first) -> name, from subsection 7 (global names) of the module's first
+ * `name` section; an empty map when absent or malformed.
+ */
+export function readGlobalNames(m: Module): Map<number, string> {
+  const c = m.customs.find((s) => s.name === 'name');
+  const none = new Map<number, string>();
+  if (!c) return none;
+  const payload = c.payload;
+  const r = new Reader(payload);
+  try {
+    if (r.name() !== 'name') return none;
+    while (!r.eof) {
+      const id = r.u8();
+      const size = r.u32();
+      if (size > r.end - r.pos) return none;
+      const start = r.pos;
+      r.pos = start + size;
+      if (id !== 7) continue;
+      const sr = new Reader(payload, start, start + size);
+      const map = readNameMap(sr);
+      return sr.pos === start + size ? map : none;
+    }
+  } catch {
+    // malformed: no names
+  }
+  return none;
+}
+
 // ---- writing and remapping ------------------------------------------------------------------
 //
 // Passes that renumber functions or locals keep the name section true with the helpers below.

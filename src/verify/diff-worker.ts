@@ -55,7 +55,7 @@ export interface Obs {
 }
 
 export type ToWorker =
-  | { t: 'load'; module: WasmModuleObject; imports: ImportSpec[]; seed: number }
+  | { t: 'load'; module: WasmModuleObject; imports: ImportSpec[]; seed: number; ignore?: { start: number; end: number }[] }
   | { t: 'run'; steps: Step[]; from: number };
 
 export type FromWorker = { t: 'loaded' } | { t: 'obs'; i: number; obs: Obs } | { t: 'done' };
@@ -184,6 +184,17 @@ interface State {
   tn: number;
   th: StrHash;
   tr: string[];
+  /** Memory byte ranges left out of the hash (DiffOptions.ignoreMemory). */
+  ignore: { start: number; end: number }[];
+}
+
+/** The buffer to hash: `buf` itself, or a copy with the ignored ranges zeroed. */
+function masked(buf: ArrayBuffer, ignore: { start: number; end: number }[]): ArrayBuffer {
+  if (ignore.length === 0) return buf;
+  const copy = buf.slice(0);
+  const bytes = new Uint8Array(copy);
+  for (const r of ignore) bytes.fill(0, Math.max(0, r.start), Math.min(bytes.length, r.end));
+  return copy;
 }
 
 function classify(e: unknown): string {
@@ -275,7 +286,7 @@ function observe(s: State, o: string, v: string): Obs {
         }
         g += `${e.name}=${val};`;
       } else if (e.kind === 'memory') {
-        m += `${e.name}:${hashBuffer((x as WasmMemoryObject).buffer)};`;
+        m += `${e.name}:${hashBuffer(masked((x as WasmMemoryObject).buffer, s.ignore))};`;
       } else if (e.kind === 'table') {
         const t = x as WasmTableObject;
         const n = Math.min(t.length, 4096);
@@ -287,7 +298,7 @@ function observe(s: State, o: string, v: string): Obs {
       }
     }
   }
-  for (const [name, mem] of s.importedMemories) m += `${name}:${hashBuffer(mem.buffer)};`;
+  for (const [name, mem] of s.importedMemories) m += `${name}:${hashBuffer(masked(mem.buffer, s.ignore))};`;
   return { o, v, tn: s.tn, th: s.th.hex(), tr: s.tr, g, m, ms: 0 };
 }
 
@@ -324,7 +335,7 @@ if (parentPort && (workerData as { weftDiffWorker?: boolean } | null)?.weftDiffW
       state = {
         module: msg.module, imports: msg.imports, seed: msg.seed, exports: WA.Module.exports(msg.module)
           .slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-        instance: null, importedMemories: [], calls: 0, tn: 0, th: new StrHash(), tr: [],
+        instance: null, importedMemories: [], calls: 0, tn: 0, th: new StrHash(), tr: [], ignore: msg.ignore ?? [],
       };
       port.postMessage({ t: 'loaded' } satisfies FromWorker);
     } else if (msg.t === 'run') {

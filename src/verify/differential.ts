@@ -68,6 +68,18 @@ export interface DiffOptions {
    * `unreachable`).
    */
   traps?: 'exact' | 'any';
+  /**
+   * Byte ranges [start, end) of the compared memories whose contents are not compared (they
+   * read as zero for the hash), e.g. shadow-stack frames a transformation removed under
+   * `--assume-private-stack`. Results, traps, import calls and the rest of memory still are.
+   */
+  ignoreMemory?: { start: number; end: number }[];
+  /**
+   * Explicit argument lists for some exports (instead of the generated ones), e.g. the
+   * generated lists (`argumentLists`) minus inputs that break a transformation's stated
+   * assumption. Nullary exports still get at most 4 runs.
+   */
+  args?: Record<string, unknown[][]>;
 }
 
 export type DivergenceKind = 'result' | 'trap' | 'imports' | 'globals' | 'memory' | 'instantiate';
@@ -276,7 +288,7 @@ export async function shutdownDifferential(): Promise<void> {
 
 type RunEnd = { kind: 'done' } | { kind: 'timeout'; at: number } | { kind: 'crash'; at: number; msg: string };
 
-function load(w: Worker, module: WasmModuleObject, imports: ImportSpec[], seed: number): Promise<string | null> {
+function load(w: Worker, module: WasmModuleObject, imports: ImportSpec[], seed: number, ignore: IgnoreRanges): Promise<string | null> {
   return new Promise((resolve) => {
     const done = (r: string | null) => {
       w.removeAllListeners('message');
@@ -287,7 +299,7 @@ function load(w: Worker, module: WasmModuleObject, imports: ImportSpec[], seed: 
     w.on('message', (m: FromWorker) => { if (m.t === 'loaded') done(null); });
     w.on('error', (e) => done(`worker error: ${(e as Error).message}`));
     w.on('exit', (c) => done(`worker exited (${c})`));
-    w.postMessage({ t: 'load', module, imports, seed } satisfies ToWorker);
+    w.postMessage({ t: 'load', module, imports, seed, ignore } satisfies ToWorker);
   });
 }
 
@@ -327,12 +339,14 @@ function special(o: string): Obs {
 }
 
 /** Runs every step on one side, restarting the worker after a timeout or a crash. */
-async function runSide(module: WasmModuleObject, imports: ImportSpec[], seed: number, steps: Step[], timeoutMs: number): Promise<Obs[]> {
+type IgnoreRanges = { start: number; end: number }[] | undefined;
+
+async function runSide(module: WasmModuleObject, imports: ImportSpec[], seed: number, steps: Step[], timeoutMs: number, ignore: IgnoreRanges): Promise<Obs[]> {
   const obs: (Obs | undefined)[] = new Array(steps.length);
   let from = 0;
   while (from < steps.length) {
     const w = acquire();
-    const err = await load(w, module, imports, seed);
+    const err = await load(w, module, imports, seed, ignore);
     if (err !== null) {
       await w.terminate();
       for (let i = from; i < steps.length; i++) obs[i] = special(`crash:${err}`);
@@ -466,7 +480,7 @@ export async function differential(before: Uint8Array, after: Uint8Array, opts: 
     steps.push({ k: 'inst' });
     owner.push({ name: e.name, args: '(instantiate)' });
     const n = e.params.length === 0 ? Math.min(runs, 4) : runs;
-    for (const args of argumentLists(e.params, n, seed, e.name, fb.memBytes)) {
+    for (const args of opts.args?.[e.name]?.slice(0, n) ?? argumentLists(e.params, n, seed, e.name, fb.memBytes)) {
       steps.push({ k: 'call', name: e.name, args });
       owner.push({ name: e.name, args: argsText(args) });
     }
@@ -479,8 +493,8 @@ export async function differential(before: Uint8Array, after: Uint8Array, opts: 
   }
 
   const [ob, oa] = await Promise.all([
-    runSide(mb, fb.imports, seed, steps, timeoutMs),
-    runSide(ma, fa.imports, seed, steps, timeoutMs),
+    runSide(mb, fb.imports, seed, steps, timeoutMs, opts.ignoreMemory),
+    runSide(ma, fa.imports, seed, steps, timeoutMs, opts.ignoreMemory),
   ]);
 
   // A call that timed out on one side only, while the other side needed more than a tenth of
@@ -503,8 +517,8 @@ export async function differential(before: Uint8Array, after: Uint8Array, opts: 
   if (again.length) {
     const sub = again.map((i) => steps[i]);
     const [rb, ra] = await Promise.all([
-      runSide(mb, fb.imports, seed, sub, timeoutMs * 4),
-      runSide(ma, fa.imports, seed, sub, timeoutMs * 4),
+      runSide(mb, fb.imports, seed, sub, timeoutMs * 4, opts.ignoreMemory),
+      runSide(ma, fa.imports, seed, sub, timeoutMs * 4, opts.ignoreMemory),
     ]);
     again.forEach((i, k) => {
       ob[i] = rb[k];

@@ -1,0 +1,675 @@
+// store-forwarding: a load that reads bytes a store wrote earlier on every path, with nothing in
+// between that may have changed them, is replaced by the stored value (shifted, wrapped,
+// masked or sign-extended to the load's width and signedness). The loads disappear; the stores
+// stay (stack-sroa removes those nobody reads, under its opt-in assumption).
+//
+// Addresses. An access's address is described *exactly* as `root + d`: the effective address
+// (operand + memarg offset, computed by wasm without wrapping) equals the root's value plus the
+// integer d. Roots are a local's initial value (a parameter: `p<i>`; a declared local is 0),
+// the absolute origin (`abs`: constants), or a set/tee node (the value its latest execution
+// wrote). `local.get` with a single reaching definition looks through it; `i32.add`/`i32.sub`
+// of a constant looks through the addition only when it provably does not wrap: the root has k
+// known trailing zero bits (so it is at most 2^32 - 2^k) and the new d stays in [0, 2^k). The
+// trailing zeros come from the root's expression and, for globals nothing outside the module can
+// write (defined, not exported), from every `global.set` of the module (an induction over the
+// module's writes: `__stack_pointer` starts 16-aligned and only ever moves by multiples of 16).
+// Without that proof, `fp + 4` might wrap to a small valid address while `fp` + offset 12 traps;
+// the two would then not be the same address, so forwarding between them would be wrong.
+// A definition inside a loop is only used as a root where it is read directly (its latest
+// value); looking *through* a local into an older definition requires the definition to run at
+// most once per call (no enclosing loop), so its value cannot have changed since.
+//
+// The walk. One pass over the tree in execution order keeps the set of *available stores*:
+// (memory, root, d, width, store, where its value can be found again). A store kills every
+// entry it may overlap (another root may alias anything; the same root overlaps by exact
+// ranges) and adds itself; calls, atomics, bulk memory ops and memory.grow kill everything
+// (except entries of private frames, see stack-sroa); writing a local kills entries rooted at
+// that set, and an entry whose value was `local.get $x` then needs a copy of the value (a tee
+// into a fresh local at the store) instead of `$x`. Control flow: branches carry the state to
+// their block, which continues with the intersection of all arriving states; an if joins its
+// arms; a loop starts empty (the back edge is not analysed). Shared memories are left alone.
+//
+// Why it is sound. The load's bytes lie inside the bytes of a store that ran on every path to
+// it and did not trap (else the load would not run); memory never shrinks, so the load cannot
+// trap either, and removing it removes no trap. Nothing that may write those bytes ran in
+// between, so the load would read exactly the stored bytes (little-endian: a load at
+// store + k reads the stored value shifted right by 8k). The stored value is re-read from a
+// constant, from a local nobody wrote since, or from a fresh local the store tees it into, so
+// it is evaluated once, at the store, as before. A load whose address has side effects (a tee,
+// a call, pops) is kept.
+//
+// Where. After inline and its cleanup (stack-sroa runs this first): the inlined callee's
+// stores and the caller's loads of a struct returned through memory meet in one function.
+
+import { Expr, i32Const } from '../ir/expr.js';
+import type { Func, Module } from '../ir/module.js';
+import { Eff, Imm, O, OPS, op } from '../ir/opcodes.js';
+import { F32, F64, I32, I64, single, type ValType } from '../ir/types.js';
+import { walkExecution, forEachExpr } from '../ir/walk.js';
+import { ENTRY, LocalGraph } from '../analysis/local-graph.js';
+import type { FunctionEffects } from '../analysis/effects.js';
+import type { Structure } from '../analysis/structure.js';
+import { codeContext, readFunctionBody, MAX_LOCALS, type CodeContext } from '../binary/code-reader.js';
+import { Func as FuncClass } from '../ir/module.js';
+import type { PassContext } from './context.js';
+import type { FunctionPass } from './registry.js';
+
+// ---- loads and stores ------------------------------------------------------------------------
+
+export interface AccessInfo {
+  /** Bytes accessed. */
+  bytes: number;
+  /** Type of the value stored / loaded. */
+  type: ValType;
+  /** Loads: sign-extends a narrow value. */
+  signed: boolean;
+}
+
+function table(rows: [string, number, ValType, boolean][]): Map<number, AccessInfo> {
+  const out = new Map<number, AccessInfo>();
+  for (const [name, bytes, type, signed] of rows) out.set(op(name), { bytes, type, signed });
+  return out;
+}
+
+/** The scalar stores, by op id. */
+export const STORES = table([
+  ['i32.store', 4, I32, false], ['i64.store', 8, I64, false], ['f32.store', 4, F32, false], ['f64.store', 8, F64, false],
+  ['i32.store8', 1, I32, false], ['i32.store16', 2, I32, false],
+  ['i64.store8', 1, I64, false], ['i64.store16', 2, I64, false], ['i64.store32', 4, I64, false],
+]);
+
+/** The scalar loads, by op id. */
+export const LOADS = table([
+  ['i32.load', 4, I32, false], ['i64.load', 8, I64, false], ['f32.load', 4, F32, false], ['f64.load', 8, F64, false],
+  ['i32.load8_s', 1, I32, true], ['i32.load8_u', 1, I32, false], ['i32.load16_s', 2, I32, true], ['i32.load16_u', 2, I32, false],
+  ['i64.load8_s', 1, I64, true], ['i64.load8_u', 1, I64, false], ['i64.load16_s', 2, I64, true], ['i64.load16_u', 2, I64, false],
+  ['i64.load32_s', 4, I64, true], ['i64.load32_u', 4, I64, false],
+]);
+
+const ATOMIC_PREFIX = 0xfe;
+
+/** A plain (non-atomic) load or store with a memarg, including v128 and lane accesses. */
+export function isPlainAccess(e: Expr): boolean {
+  const info = OPS[e.op];
+  return (info.imm === Imm.memarg || info.imm === Imm.memargLane) && info.prefix !== ATOMIC_PREFIX &&
+    (info.effects & (Eff.readMem | Eff.writeMem)) !== 0;
+}
+
+/** Bytes a plain access touches. */
+export function accessBytes(e: Expr): number {
+  const s = STORES.get(e.op) ?? LOADS.get(e.op);
+  if (s) return s.bytes;
+  const name = OPS[e.op].name;
+  const m = /(load|store)(\d+)_(lane|splat|zero)/.exec(name);
+  if (m) return Number(m[2]) / 8;
+  if (/load\d+x\d+/.test(name)) return 8;
+  return 16; // v128.load, v128.store
+}
+
+// ---- trailing zero bits ----------------------------------------------------------------------
+
+function ctz32(v: number): number {
+  const x = v >>> 0;
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+const ADD = op('i32.add');
+const SUB = op('i32.sub');
+const AND = op('i32.and');
+const OR = op('i32.or');
+const XOR = op('i32.xor');
+const MUL = op('i32.mul');
+const SHL = op('i32.shl');
+const MAX_DEPTH = 64;
+
+/**
+ * Known trailing zero bits of i32 expressions of one function: through constants, local
+ * definitions (the local graph), globals (`globalTz`), and the ops that keep low zero bits.
+ */
+export class TrailingZeros {
+  private readonly memo = new Map<Expr, number>();
+  private readonly busy = new Set<Expr>();
+
+  constructor(
+    private readonly lg: LocalGraph,
+    private readonly numParams: number,
+    private readonly globalTz: (g: number) => number,
+  ) {}
+
+  reset(): void {
+    this.memo.clear();
+  }
+
+  of(e: Expr, depth = 0): number {
+    if (depth > MAX_DEPTH) return 0;
+    const hit = this.memo.get(e);
+    if (hit !== undefined) return hit;
+    let r = 0;
+    const k = e.kids;
+    switch (e.op) {
+      case O.i32_const: r = ctz32(e.value as number); break;
+      case O.global_get: r = this.globalTz(e.index); break;
+      case O.local_tee: r = this.of(k[0], depth + 1); break;
+      case O.local_get: {
+        let defs;
+        try {
+          defs = this.lg.getSets(e);
+        } catch {
+          return 0; // not a get of this graph (a node added since)
+        }
+        if (defs.size === 0) break;
+        r = 32;
+        for (const d of defs) {
+          let t: number;
+          if (d === ENTRY) t = e.index < this.numParams ? 0 : 32;
+          else if (this.busy.has(d)) t = 0;
+          else {
+            this.busy.add(d);
+            t = this.of(d.kids[0], depth + 1);
+            this.busy.delete(d);
+          }
+          if (t < r) r = t;
+          if (r === 0) break;
+        }
+        break;
+      }
+      case O.select:
+        r = Math.min(this.of(k[0], depth + 1), this.of(k[1], depth + 1));
+        break;
+      default:
+        if (e.op === ADD || e.op === SUB || e.op === OR || e.op === XOR) r = Math.min(this.of(k[0], depth + 1), this.of(k[1], depth + 1));
+        else if (e.op === AND) r = Math.max(this.of(k[0], depth + 1), this.of(k[1], depth + 1));
+        else if (e.op === MUL) r = Math.min(32, this.of(k[0], depth + 1) + this.of(k[1], depth + 1));
+        else if (e.op === SHL && k[1].op === O.i32_const) r = Math.min(32, this.of(k[0], depth + 1) + ((k[1].value as number) & 31));
+    }
+    this.memo.set(e, r);
+    return r;
+  }
+}
+
+/** Per pass context: trailing zeros every value of each global has (see the header). */
+const GLOBAL_TZ = new WeakMap<PassContext, { count: number; tz: number[] }>();
+
+/**
+ * The trailing zero bits every value of global `g` has, over the whole module: a defined i32
+ * global no export reveals (so only the module writes it) starts with its initializer's and
+ * keeps the minimum over every `global.set` of it, iterated to a fixed point; anything else 0.
+ */
+export function globalTrailingZeros(cx: PassContext, g: number): number {
+  const m = cx.module;
+  const nImp = m.numImportedGlobals;
+  let c = GLOBAL_TZ.get(cx);
+  if (c === undefined || c.count !== nImp + m.globals.length) {
+    c = { count: nImp + m.globals.length, tz: computeGlobalTz(m) };
+    GLOBAL_TZ.set(cx, c);
+  }
+  return c.tz[g] ?? 0;
+}
+
+function computeGlobalTz(m: Module): number[] {
+  const nImp = m.numImportedGlobals;
+  const tz: number[] = new Array(nImp + m.globals.length).fill(0);
+  const exported = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));
+  const mutable = new Set<number>();
+  m.globals.forEach((gl, i) => {
+    const g = nImp + i;
+    if (gl.type.type !== I32 || exported.has(g)) return;
+    const init = gl.init;
+    if (init.length !== 1 || init[0].op !== O.i32_const) return;
+    tz[g] = ctz32(init[0].value as number);
+    if (gl.type.mutable) mutable.add(g);
+  });
+  if (mutable.size === 0) return tz;
+  // every global.set of a candidate, with a trailing-zeros evaluator of its function
+  const sets: { ev: TrailingZeros; set: Expr }[] = [];
+  let code: CodeContext | null = null;
+  const lookup = (g: number) => tz[g];
+  for (const f of m.funcs) {
+    let tree = f.tree;
+    let numLocals = m.localTypes(f).length;
+    if (tree === null) {
+      const tmp = new FuncClass(f.type);
+      tmp.start = f.start;
+      tmp.end = f.end;
+      tmp.code = f.code;
+      code ??= codeContext(m);
+      tree = readFunctionBody(code, m, tmp);
+      numLocals = m.types[f.type].params.length + tmp.locals.length;
+    }
+    const found: Expr[] = [];
+    forEachExpr([tree], (e) => {
+      if (e.op === O.global_set && mutable.has(e.index)) found.push(e);
+    });
+    if (found.length === 0) continue;
+    const numParams = m.types[f.type].params.length;
+    const ev = new TrailingZeros(new LocalGraph(tree, { numLocals, numParams }), numParams, lookup);
+    for (const set of found) sets.push({ ev, set });
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const { ev } of sets) ev.reset();
+    for (const { ev, set } of sets) {
+      const t = ev.of(set.kids[0]);
+      if (t < tz[set.index]) {
+        tz[set.index] = t;
+        changed = true;
+      }
+    }
+  }
+  return tz;
+}
+
+// ---- exact addresses ---------------------------------------------------------------------------
+
+/** A root of an exact address: a set/tee node, `p<i>` (parameter i's argument) or `abs` (0). */
+export type Root = Expr | string;
+export const ABS = 'abs';
+
+/** value = root + d, exactly (no wrapping). */
+export interface Sym {
+  root: Root;
+  d: number;
+}
+
+const TWO32 = 2 ** 32;
+
+/** Exact symbolic addresses of one function (see the header). */
+export class AddressModel {
+  private readonly defMemo = new Map<Expr, Sym | null>();
+  private readonly loopMemo = new Map<Expr, boolean>();
+  private readonly alignMemo = new Map<Root, number>();
+  readonly tz: TrailingZeros;
+
+  constructor(
+    readonly lg: LocalGraph,
+    readonly st: Structure,
+    readonly numParams: number,
+    globalTz: (g: number) => number,
+  ) {
+    this.tz = new TrailingZeros(lg, numParams, globalTz);
+  }
+
+  static of(cx: PassContext, f: Func): AddressModel {
+    const np = cx.module.types[f.type].params.length;
+    return new AddressModel(cx.localGraph(f), cx.structure(f), np, (g) => globalTrailingZeros(cx, g));
+  }
+
+  /** The exact address a plain memory access touches first (operand + offset), or null. */
+  access(e: Expr): Sym | null {
+    const s = this.valueOf(e.kids[0], true);
+    return s === null ? null : { root: s.root, d: s.d + e.offset };
+  }
+
+  /**
+   * `e`'s value as root + d. `now`: `e` is evaluated at the point of interest (a direct read
+   * of a local may use a definition inside a loop as the root); otherwise `e` was evaluated
+   * earlier (inside a definition), and only definitions that run once per call may be used.
+   */
+  valueOf(e: Expr, now: boolean, depth = 0): Sym | null {
+    if (depth > MAX_DEPTH) return null;
+    switch (e.op) {
+      case O.i32_const:
+        return { root: ABS, d: (e.value as number) >>> 0 };
+      case O.local_tee:
+        return this.valueOf(e.kids[0], now, depth + 1);
+      case O.local_get: {
+        let defs;
+        try {
+          defs = this.lg.getSets(e);
+        } catch {
+          return null;
+        }
+        if (defs.size !== 1) return null;
+        const d = defs.values().next().value!;
+        if (d === ENTRY) return e.index < this.numParams ? { root: `p${e.index}`, d: 0 } : { root: ABS, d: 0 };
+        if (!now && this.inLoop(d)) return null;
+        return this.defValue(d, depth + 1);
+      }
+    }
+    if (e.op === ADD || e.op === SUB) {
+      const [a, b] = e.kids;
+      let x: Expr;
+      let c: number;
+      if (b.op === O.i32_const) { x = a; c = b.value as number; }
+      else if (a.op === O.i32_const && e.op === ADD) { x = b; c = a.value as number; }
+      else return null;
+      if (e.op === SUB) c = -c;
+      const s = this.valueOf(x, now, depth + 1);
+      if (s === null) return null;
+      const d = s.d + c;
+      const k = this.align(s.root);
+      if (d < 0 || d >= 2 ** k || d >= TWO32) return null;
+      return { root: s.root, d };
+    }
+    return null;
+  }
+
+  /** The value a set/tee writes, as root + d (the set itself when its value is opaque). */
+  defValue(def: Expr, depth = 0): Sym {
+    if (this.defMemo.has(def)) return this.defMemo.get(def) ?? { root: def, d: 0 };
+    this.defMemo.set(def, null); // cycles: the set itself
+    const s = this.valueOf(def.kids[0], false, depth + 1);
+    this.defMemo.set(def, s);
+    return s ?? { root: def, d: 0 };
+  }
+
+  /** Known trailing zero bits of a root's value. */
+  align(root: Root): number {
+    if (root === ABS) return 32;
+    if (typeof root === 'string') return 0;
+    let a = this.alignMemo.get(root);
+    if (a === undefined) {
+      a = this.tz.of(root.kids[0]);
+      this.alignMemo.set(root, a);
+    }
+    return a;
+  }
+
+  /** Whether `e` sits inside a loop (may run more than once per call). */
+  inLoop(e: Expr): boolean {
+    let r = this.loopMemo.get(e);
+    if (r !== undefined) return r;
+    r = false;
+    for (let p = this.st.parent(e); p !== null; p = this.st.parent(p)) {
+      if (p.op === O.loop) { r = true; break; }
+    }
+    this.loopMemo.set(e, r);
+    return r;
+  }
+}
+
+// ---- the forwarding walk -------------------------------------------------------------------------
+
+type Src = 'const' | 'local' | 'tee';
+
+class Entry {
+  private teeVariant: Entry | null = null;
+  private publicVariant: Entry | null = null;
+  constructor(
+    readonly mem: number,
+    readonly root: Root,
+    readonly d: number,
+    readonly bytes: number,
+    readonly store: Expr,
+    readonly src: Src,
+    /** For src 'local': the local holding the value. */
+    readonly local: number,
+    /** Rooted at a private frame: only frame stores may overwrite it. */
+    readonly priv: boolean,
+  ) {}
+
+  /** The same entry, after the local its value was read from changed (one object per entry, so joins still match). */
+  asTee(): Entry {
+    return (this.teeVariant ??= new Entry(this.mem, this.root, this.d, this.bytes, this.store, 'tee', -1, this.priv));
+  }
+
+  /** The same entry once its frame was released: ordinary memory from then on. */
+  asPublic(): Entry {
+    if (!this.priv) return this;
+    return (this.publicVariant ??= new Entry(this.mem, this.root, this.d, this.bytes, this.store, this.src, this.local, false));
+  }
+}
+
+type State = readonly Entry[] | null;
+const EMPTY: readonly Entry[] = Object.freeze([]) as readonly Entry[];
+const MAX_ENTRIES = 64;
+
+function join(a: State, b: State): State {
+  if (a === null) return b;
+  if (b === null || a === b) return a;
+  const out = a.filter((x) => b.includes(x));
+  return out.length === a.length ? a : out;
+}
+
+export interface ForwardOptions {
+  /** Roots of private frames (stack-sroa): their entries survive calls and stores elsewhere. */
+  privateRoots?: ReadonlySet<Root>;
+  /** The `global.set $sp` that release a private frame (by its root): its entries become ordinary. */
+  releases?: ReadonlyMap<Expr, Root>;
+}
+
+export interface ForwardResult {
+  changed: boolean;
+  /** The loads replaced by a stored value. */
+  forwarded: Set<Expr>;
+}
+
+interface Candidate {
+  load: Expr;
+  list: Expr[];
+  index: number;
+  entry: Entry;
+  /** The load's address: entry.root + d. */
+  d: number;
+}
+
+/** Forwards stored values to the loads that read them back (see the header). Changes the tree in place. */
+export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx: FunctionEffects, opts: ForwardOptions = {}): ForwardResult {
+  const m = cx.module;
+  const body = cx.body(f);
+  const priv = opts.privateRoots ?? new Set<Root>();
+  const mems = m.memoryTypes();
+  const shared = (i: number) => mems[i] === undefined || mems[i].shared;
+
+  let cur: State = EMPTY;
+  const pending = new Map<Expr, State>();
+  const ifs: { saved: State; thenEnd: State }[] = [];
+  const cands: Candidate[] = [];
+
+  const killAll = () => {
+    if (cur === null) return;
+    const next = cur.filter((x) => x.priv);
+    if (next.length !== cur.length) cur = next;
+  };
+  const toLabel = (target: Expr) => {
+    if (target.op === O.loop || target === body) return;
+    pending.set(target, join(pending.has(target) ? pending.get(target)! : null, cur));
+  };
+
+  walkExecution(body, {
+    visit(e, list, index) {
+      if (cur === null) return;
+      const info = OPS[e.op];
+      const eff = info.effects;
+      if (isPlainAccess(e)) {
+        if ((eff & Eff.writeMem) !== 0) {
+          const a = shared(e.index) ? null : model.access(e);
+          const bytes = accessBytes(e);
+          const aPriv = a !== null && priv.has(a.root);
+          const next = cur.filter((x) => {
+            if (x.mem !== e.index) return true;
+            if (a === null) return x.priv;
+            if (x.root !== a.root) return x.priv || aPriv;
+            return a.d + bytes <= x.d || x.d + x.bytes <= a.d;
+          });
+          const st = STORES.get(e.op);
+          if (a !== null && st !== undefined) {
+            // where the value can be found again: a constant, the local it was read from or
+            // teed into (until that local is written), else a fresh local
+            const v = e.kids[1];
+            const inLocal = v.op === O.local_get || v.op === O.local_tee;
+            const src: Src = inLocal ? 'local' : isConst(v) ? 'const' : 'tee';
+            next.push(new Entry(e.index, a.root, a.d, st.bytes, e, src, inLocal ? v.index : -1, aPriv));
+            if (next.length > MAX_ENTRIES) next.splice(Math.max(0, next.findIndex((x) => !x.priv)), 1); // forget the oldest
+          }
+          cur = next;
+        } else {
+          const ld = LOADS.get(e.op);
+          const a = ld === undefined || shared(e.index) ? null : model.access(e);
+          if (a !== null) {
+            for (let i = cur.length - 1; i >= 0; i--) {
+              const x = cur[i];
+              if (x.mem !== e.index || x.root !== a.root) continue;
+              if (a.d >= x.d && a.d + ld!.bytes <= x.d + x.bytes) {
+                cands.push({ load: e, list, index, entry: x, d: a.d });
+                break;
+              }
+            }
+          }
+        }
+      } else if ((eff & (Eff.writeMem | Eff.call | Eff.growMem)) !== 0) {
+        killAll();
+      } else if (e.op === O.global_set && opts.releases?.has(e)) {
+        const root = opts.releases.get(e);
+        if (cur.some((x) => x.root === root && x.priv)) cur = cur.map((x) => (x.root === root ? x.asPublic() : x));
+      } else if (e.op === O.local_set || e.op === O.local_tee) {
+        const x = e.index;
+        let touched = false;
+        for (const en of cur) if (en.root === e || (en.src === 'local' && en.local === x)) { touched = true; break; }
+        if (touched) {
+          cur = cur.filter((en) => en.root !== e).map((en) => (en.src === 'local' && en.local === x ? en.asTee() : en));
+        }
+      }
+      if ((eff & Eff.branch) !== 0) {
+        if (e.targets !== null) for (const t of e.targets) toLabel(t);
+        else if (e.target !== null) toLabel(e.target);
+      }
+      if ((eff & Eff.noFallThrough) !== 0) cur = null;
+    },
+    enter(e) {
+      if (e.op === O.loop) {
+        if (cur !== null) cur = EMPTY; // the back edge is not analysed: a loop starts empty
+      } else if (e.op === O.if) {
+        ifs.push({ saved: cur, thenEnd: null });
+      }
+    },
+    enterElse() {
+      const top = ifs[ifs.length - 1];
+      top.thenEnd = cur;
+      cur = top.saved;
+    },
+    leave(e) {
+      if (e.op === O.if) {
+        const top = ifs.pop()!;
+        cur = e.alt !== null ? join(top.thenEnd, cur) : join(cur, top.saved);
+      }
+      if (e.op !== O.loop && pending.has(e)) {
+        cur = join(cur, pending.get(e)!);
+        pending.delete(e);
+      }
+    },
+  });
+
+  // rewrite: loads first (a load may be the value operand of a store that gets a tee below)
+  const forwarded = new Set<Expr>();
+  const tees = new Map<Expr, number>();
+  const numParams = m.types[f.type].params.length;
+  for (const c of cands) {
+    if (c.list[c.index] !== c.load) continue;
+    if (fx.get(c.load.kids[0]).hasSideEffects()) continue;
+    const en = c.entry;
+    const st = STORES.get(en.store.op)!;
+    let src: Expr;
+    if (en.src === 'const') src = cloneConst(en.store.kids[1]);
+    else if (en.src === 'local') src = localGet(en.local, st.type);
+    else {
+      let t = tees.get(en.store);
+      if (t === undefined) {
+        if (numParams + f.locals.length >= MAX_LOCALS) continue;
+        t = numParams + f.locals.length;
+        f.locals.push(st.type);
+        tees.set(en.store, t);
+      }
+      src = localGet(t, st.type);
+    }
+    c.list[c.index] = extract(src, st.type, c.d - en.d, LOADS.get(c.load.op)!);
+    forwarded.add(c.load);
+  }
+  for (const [store, t] of tees) {
+    const v = store.kids[1];
+    const tee = new Expr(O.local_tee, v.type, [v]);
+    tee.index = t;
+    store.kids[1] = tee;
+  }
+  return { changed: forwarded.size > 0, forwarded };
+}
+
+function isConst(e: Expr): boolean {
+  return e.op === O.i32_const || e.op === O.i64_const || e.op === O.f32_const || e.op === O.f64_const;
+}
+
+function cloneConst(e: Expr): Expr {
+  const c = new Expr(e.op, e.type);
+  c.value = e.value;
+  return c;
+}
+
+function localGet(i: number, t: ValType): Expr {
+  const g = new Expr(O.local_get, single(t));
+  g.index = i;
+  return g;
+}
+
+function un(name: string, a: Expr): Expr {
+  const id = op(name);
+  return new Expr(id, OPS[id].results!, [a]);
+}
+
+function bin(name: string, a: Expr, b: Expr): Expr {
+  const id = op(name);
+  return new Expr(id, OPS[id].results!, [a, b]);
+}
+
+function constOf(t: ValType, v: bigint): Expr {
+  if (t === I32) return i32Const(Number(BigInt.asIntN(32, v)));
+  const c = new Expr(O.i64_const, single(I64));
+  c.value = BigInt.asIntN(64, v);
+  return c;
+}
+
+/**
+ * The value a load of `ld` reads at byte `shift` of a store of `storeType` whose operand is
+ * `src`: the operand as bits, shifted right by 8*shift, cut to the load's width, zero- or
+ * sign-extended to its type (wasm is little-endian).
+ */
+export function extract(src: Expr, storeType: ValType, shift: number, ld: AccessInfo): Expr {
+  const full = storeType === I32 || storeType === F32 ? 4 : 8;
+  if (shift === 0 && storeType === ld.type && ld.bytes === full) return src; // same type, full width
+  // the stored bits as an integer
+  let x = src;
+  let it: ValType = storeType;
+  if (storeType === F32) { x = un('i32.reinterpret_f32', x); it = I32; }
+  else if (storeType === F64) { x = un('i64.reinterpret_f64', x); it = I64; }
+  const p = it === I32 ? 'i32' : 'i64';
+  if (shift > 0) x = bin(`${p}.shr_u`, x, constOf(it, BigInt(shift * 8)));
+  // the load's integer type
+  const lt: ValType = ld.type === F32 ? I32 : ld.type === F64 ? I64 : ld.type;
+  const bits = ld.bytes * 8;
+  const lp = lt === I32 ? 'i32' : 'i64';
+  const lw = lt === I32 ? 32 : 64;
+  let done = false;
+  if (it === I64 && lt === I32) x = un('i32.wrap_i64', x);
+  else if (it === I32 && lt === I64) {
+    x = un(ld.signed && bits === 32 ? 'i64.extend_i32_s' : 'i64.extend_i32_u', x);
+    if (bits === 32) done = true;
+  }
+  if (!done && bits < lw) {
+    if (ld.signed) x = un(`${lp}.extend${bits}_s`, x);
+    else x = bin(`${lp}.and`, x, constOf(lt, (1n << BigInt(bits)) - 1n));
+  }
+  if (ld.type === F32) x = un('f32.reinterpret_i32', x);
+  else if (ld.type === F64) x = un('f64.reinterpret_i64', x);
+  return x;
+}
+
+/** Whether the body has at least one scalar store and one scalar load (else nothing to do). */
+export function hasStoreAndLoad(body: Expr): boolean {
+  let s = false;
+  let l = false;
+  forEachExpr([body], (e) => {
+    if (STORES.has(e.op)) s = true;
+    else if (LOADS.has(e.op)) l = true;
+  });
+  return s && l;
+}
+
+export const storeForwarding: FunctionPass = {
+  name: 'store-forwarding',
+  description: 'replace loads of bytes a store wrote on every path (nothing in between) by the stored value',
+  scope: 'function',
+  run(cx, f) {
+    const body = cx.body(f);
+    if (!hasStoreAndLoad(body)) return false;
+    return forwardStores(cx, f, AddressModel.of(cx, f), cx.effects(f)).changed;
+  },
+};
