@@ -7,6 +7,7 @@
 //   node scripts/fuzz.js --load test/support/broken-passes.js --passes sub-to-add --stop
 //
 // Options: --count N (100)  --seed S (1)  --start K  --only i,j  -O0..-O3|-Os|-Oz  --passes a,b
+//   --target T (generic) the target cost model the passes see (thumbv7em, thumbv6m, rv32imac)
 //   --no-reencode (test exactly what `weft` emits: untouched functions are copied verbatim)
 //   --size BYTES (4096) random bytes per module   --runs R (20) calls per export
 //   --timeout MS (1000) per call   --jobs J (2)   --out DIR (fuzz-failures)   --no-reduce
@@ -20,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { PASSES, parseLevel, pipeline } from '../dist/index.js';
 import { checkModule, fuzz, TTF_FEATURES } from '../dist/verify/fuzz.js';
 import { shutdownDifferential } from '../dist/verify/differential.js';
+import { TARGET_NAMES } from '../dist/targets/index.js';
 
 function usage(msg) {
   console.error(`fuzz: ${msg}\nsee the header of scripts/fuzz.js for the options`);
@@ -29,6 +31,7 @@ function usage(msg) {
 const o = {
   count: 100, seed: 1, start: 0, only: null, level: null, passes: [], reencode: true, size: 4096, runs: 20,
   timeout: 1000, jobs: 2, out: 'fuzz-failures', reduce: true, stop: false, load: [], simd: false, check: null, quiet: false,
+  target: 'generic',
 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -65,6 +68,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--simd') o.simd = true;
   else if (a === '--check') o.check = val();
   else if (a === '--quiet') o.quiet = true;
+  else if (a === '--target') o.target = val();
   else usage(`unknown option ${a}`);
 }
 
@@ -84,16 +88,32 @@ try {
 } catch (e) {
   usage(e.message);
 }
+if (!TARGET_NAMES.includes(o.target)) usage(`unknown target '${o.target}' (use one of ${TARGET_NAMES.join(', ')})`);
+// The pass runner of src/verify/fuzz.ts makes its context with the default target; each pass
+// sees --target through a wrapper that swaps it in for the duration of its run.
+const withTarget = (p) => (o.target === 'generic' ? p : {
+  ...p,
+  run(cx, x) {
+    const saved = cx.options.target;
+    cx.options.target = o.target;
+    try {
+      return p.run(cx, x);
+    } finally {
+      cx.options.target = saved;
+    }
+  },
+});
 const passes = [...pipeline(level), ...o.passes].map((n) => {
   const p = extra.get(n) ?? PASSES.find((x) => x.name === n);
   if (!p) usage(`unknown pass '${n}'`);
-  return p;
+  return withTarget(p);
 });
 
 const reproArgs = [
   `-O${level}`,
   ...(o.load.map((f) => `--load ${f}`)),
   ...(o.passes.length ? [`--passes ${o.passes.join(',')}`] : []),
+  ...(o.target !== 'generic' ? [`--target ${o.target}`] : []),
   ...(o.reencode ? [] : ['--no-reencode']),
   ...(o.size !== 4096 ? [`--size ${o.size}`] : []),
   ...(o.runs !== 20 ? [`--runs ${o.runs}`] : []),
