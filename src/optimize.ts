@@ -8,17 +8,30 @@ import { PassContext } from './passes/context.js';
 import { pipeline, type Level } from './passes/pipeline.js';
 import { findPass, type FunctionPass, type Pass } from './passes/registry.js';
 import { validateModule } from './verify/validate.js';
+import { PassVerifier, type VerifyRecord } from './verify/translation-validation.js';
 
 export interface OptimizeOptions {
   /** Explicit pass list; runs after the level's pipeline when both are given. */
   passes?: string[];
   level?: Level;
   target?: string;
-  verify?: boolean;
+  /**
+   * Translation validation (verify/translation-validation.ts): every change a pass makes to a
+   * function is proven with Z3, or reverted; 'strict' also reverts what cannot be proven.
+   */
+  verify?: boolean | 'strict';
+  /** Time limit of one function's proof (default 2000 ms). */
+  verifyTimeoutMs?: number;
+  /** Receives the verifier's per-change lines and counterexamples (`--verbose`). */
+  verifyLog?: (line: string) => void;
   /** inline: callees of at most this many nodes are inlined at every call site. */
   inlineMaxSize?: number;
   /** inline: callees (names from the name section, or function indices) inlined at every site. */
   inlineFunctions?: string[];
+  /** stack-sroa: assume shadow-stack frames are private (see README, `--assume-private-stack`). */
+  assumePrivateStack?: boolean;
+  /** stack-sroa: the stack-pointer global (name or index); default: the global named `__stack_pointer`. */
+  stackPointerGlobal?: string;
 }
 
 export interface PassStats {
@@ -29,12 +42,20 @@ export interface PassStats {
   instrsBefore: number;
   instrsAfter: number;
   ms: number;
+  /** With verify: changed functions proven equivalent, reverted (disproven, or unproven in strict mode), and kept unverified. */
+  proven: number;
+  reverted: number;
+  unverified: number;
+  /** Time spent verifying (not in `ms`). */
+  verifyMs: number;
 }
 
 export interface OptimizeStats {
   passes: PassStats[];
   /** `.debug_*` custom sections dropped because code changed. */
   droppedDebugSections: string[];
+  /** With verify: one record per changed function per pass. */
+  verification?: VerifyRecord[];
 }
 
 export interface OptimizeResult {
@@ -51,6 +72,17 @@ export function resolvePasses(options: OptimizeOptions): Pass[] {
   });
 }
 
+/** The context passes run in, from the options (shared by runPasses and runPassesAsync). */
+function newPassContext(m: Module, options: OptimizeOptions): PassContext {
+  return new PassContext(m, {
+    target: options.target ?? 'generic',
+    inlineMaxSize: options.inlineMaxSize,
+    inlineFunctions: options.inlineFunctions,
+    assumePrivateStack: options.assumePrivateStack,
+    stackPointerGlobal: options.stackPointerGlobal,
+  });
+}
+
 /**
  * Runs passes over a decoded module in place and returns per-pass statistics.
  *
@@ -61,12 +93,8 @@ export function resolvePasses(options: OptimizeOptions): Pass[] {
  * every body (decoded on demand) and are followed by the same write-back.
  */
 export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = {}): PassStats[] {
-  const cx = new PassContext(m, {
-    target: options.target ?? 'generic',
-    inlineMaxSize: options.inlineMaxSize,
-    inlineFunctions: options.inlineFunctions,
-  });
-  const stats: PassStats[] = passes.map((p) => ({ name: p.name, changed: 0, instrsBefore: 0, instrsAfter: 0, ms: 0 }));
+  const cx = newPassContext(m, options);
+  const stats: PassStats[] = passes.map(emptyStats);
   for (let i = 0; i < passes.length; ) {
     const p = passes[i];
     if (p.scope === 'module') {
@@ -105,6 +133,82 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
   return stats;
 }
 
+function emptyStats(p: Pass): PassStats {
+  return { name: p.name, changed: 0, instrsBefore: 0, instrsAfter: 0, ms: 0, proven: 0, reverted: 0, unverified: 0, verifyMs: 0 };
+}
+
+/**
+ * `runPasses` with translation validation when `options.verify` is set: after each pass, every
+ * function it changed is proven equivalent to its previous version, or that change is
+ * reverted (see verify/translation-validation.ts). Without `verify` it is `runPasses`.
+ */
+export async function runPassesAsync(m: Module, passes: Pass[], options: OptimizeOptions = {}):
+  Promise<{ passes: PassStats[]; verification: VerifyRecord[] }> {
+  if (!options.verify) return { passes: runPasses(m, passes, options), verification: [] };
+  const cx = newPassContext(m, options);
+  const verifier = new PassVerifier(m, cx, {
+    strict: options.verify === 'strict', timeoutMs: options.verifyTimeoutMs ?? 2000, log: options.verifyLog,
+  });
+  const stats: PassStats[] = passes.map(emptyStats);
+  const count = (f: Func) => countExprs(cx.body(f).body);
+  for (let i = 0; i < passes.length; ) {
+    const p = passes[i];
+    if (p.scope === 'module') {
+      const st = stats[i];
+      const t0 = performance.now();
+      const snap = verifier.snapshotModule();
+      for (const f of m.funcs) st.instrsBefore += count(f);
+      const changed = p.run(cx, m);
+      if (changed) {
+        st.changed = 1;
+        cx.moduleChanged();
+      }
+      for (const f of m.funcs) compact(cx, m, f);
+      st.ms = performance.now() - t0;
+      if (changed) {
+        const t1 = performance.now();
+        const c = await verifier.afterModulePass(p.name, snap);
+        st.proven += c.proven;
+        st.reverted += c.reverted;
+        st.unverified += c.unverified;
+        st.verifyMs += performance.now() - t1;
+      }
+      for (const f of m.funcs) {
+        st.instrsAfter += count(f);
+        compact(cx, m, f);
+      }
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < passes.length && passes[j].scope === 'function') j++;
+    for (const f of m.funcs) {
+      for (let k = i; k < j; k++) {
+        const st = stats[k];
+        const t0 = performance.now();
+        const n0 = count(f);
+        st.instrsBefore += n0;
+        const snap = verifier.snapshotFunction(f);
+        if ((passes[k] as FunctionPass).run(cx, f)) {
+          st.changed++;
+          cx.changed(f);
+          st.ms += performance.now() - t0;
+          const t1 = performance.now();
+          st[await verifier.afterFunctionPass(passes[k].name, f, snap)]++;
+          st.verifyMs += performance.now() - t1;
+          st.instrsAfter += count(f);
+        } else {
+          st.instrsAfter += n0;
+          st.ms += performance.now() - t0;
+        }
+      }
+      compact(cx, m, f);
+    }
+    i = j;
+  }
+  return { passes: stats, verification: verifier.records };
+}
+
 /** Writes a changed function's tree back to bytes and drops the tree and its analyses. */
 function compact(cx: PassContext, m: Module, f: Func): void {
   if (!f.tree) return;
@@ -120,6 +224,11 @@ export async function optimize(input: Uint8Array, options: OptimizeOptions = {})
   const passes = resolvePasses(options);
   const m = decodeModule(input);
   validateModule(m);
+  if (options.verify) {
+    const r = await runPassesAsync(m, passes, options);
+    const { binary, droppedDebug } = encodeModuleWithInfo(m);
+    return { binary, stats: { passes: r.passes, droppedDebugSections: droppedDebug, verification: r.verification } };
+  }
   const passStats = runPasses(m, passes, options);
   const { binary, droppedDebug } = encodeModuleWithInfo(m);
   return { binary, stats: { passes: passStats, droppedDebugSections: droppedDebug } };

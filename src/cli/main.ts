@@ -1,4 +1,4 @@
-// The `weft` command line: optimize, stats, passes.
+// The `weft` command line: optimize, stats, cost, passes.
 //
 // Exit status: 0 success; 1 bad input or any other failure, reported as one line
 // `weft: <file>: <message>` (with `(at offset 0x..)` for binary format/validation errors);
@@ -17,9 +17,12 @@ import { optimize, type OptimizeStats } from '../optimize.js';
 import { parseLevel, pipeline, type Level } from '../passes/pipeline.js';
 import { findPass, PASSES } from '../passes/registry.js';
 import { formatStats, moduleStats } from '../stats.js';
+import { compareCosts, formatComparison, formatCost, moduleCost } from '../cost.js';
+import { getTarget, TARGET_NAMES } from '../targets/index.js';
 import { WatError, wasmToWat, watToWasm } from '../text/wat.js';
 import { validateModule } from '../verify/validate.js';
 import { differential, shutdownDifferential } from '../verify/differential.js';
+import { formatVerification, shutdownZ3 } from '../verify/translation-validation.js';
 
 const LEVELS: Level[] = [0, 1, 2, 3, 's', 'z'];
 
@@ -136,7 +139,12 @@ interface OptimizeFlags {
   json?: boolean;
   inlineMaxSize?: number;
   inlineFunctions?: string[];
+  assumePrivateStack?: boolean;
+  stackPointerGlobal?: string;
   differential?: boolean;
+  verify?: boolean | 'strict';
+  verifyTimeout?: number;
+  verbose?: boolean;
 }
 
 async function cmdOptimize(input: string, flags: OptimizeFlags): Promise<void> {
@@ -150,9 +158,14 @@ async function cmdOptimize(input: string, flags: OptimizeFlags): Promise<void> {
     result = await optimize(bytes, {
       level: flags.level, passes, target: flags.target,
       inlineMaxSize: flags.inlineMaxSize, inlineFunctions: flags.inlineFunctions,
+      assumePrivateStack: flags.assumePrivateStack, stackPointerGlobal: flags.stackPointerGlobal,
+      verify: flags.verify, verifyTimeoutMs: flags.verifyTimeout,
+      verifyLog: flags.verbose ? err : undefined,
     });
   } catch (e) {
     throw new FileError(input, e);
+  } finally {
+    if (flags.verify) await shutdownZ3(); // z3-solver's worker threads
   }
   if (flags.differential) {
     // run input and output side by side in V8; refuse to write an output that behaves differently
@@ -184,13 +197,16 @@ function formatPassStats(s: OptimizeStats, inSize: number, outSize: number, json
   const lines: string[] = [];
   if (s.passes.length === 0) lines.push('no passes ran');
   else {
-    const header = ['pass', 'changed', 'instrs before', 'instrs after', 'ms'];
-    const rows = s.passes.map((p) => [p.name, String(p.changed), String(p.instrsBefore), String(p.instrsAfter), p.ms.toFixed(1)]);
+    const v = s.verification !== undefined;
+    const header = ['pass', 'changed', 'instrs before', 'instrs after', 'ms', ...(v ? ['proven', 'reverted', 'unverified', 'verify ms'] : [])];
+    const rows = s.passes.map((p) => [p.name, String(p.changed), String(p.instrsBefore), String(p.instrsAfter), p.ms.toFixed(1),
+      ...(v ? [String(p.proven), String(p.reverted), String(p.unverified), p.verifyMs.toFixed(1)] : [])]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     lines.push(line(header));
     for (const r of rows) lines.push(line(r));
   }
+  if (s.verification !== undefined) lines.push(...formatVerification(s.verification));
   lines.push(`size: ${inSize} -> ${outSize} bytes`);
   lines.push(`dropped debug sections: ${s.droppedDebugSections.length > 0 ? s.droppedDebugSections.join(', ') : 'none'}`);
   return lines.join('\n') + '\n';
@@ -207,6 +223,27 @@ async function cmdStats(input: string, flags: { json?: boolean }): Promise<void>
     throw new FileError(input, e);
   }
   out(text);
+}
+
+async function cmdCost(input: string, flags: { target: string; json?: boolean; compare?: string }): Promise<void> {
+  const target = getTarget(flags.target);
+  const measure = async (file: string) => {
+    const bytes = await loadInput(file);
+    try {
+      const m = decodeModule(bytes);
+      validateModule(m);
+      return moduleCost(m, target);
+    } catch (e) {
+      throw new FileError(file, e);
+    }
+  };
+  const before = await measure(input);
+  if (flags.compare === undefined) {
+    out(formatCost(before, target, !!flags.json));
+    return;
+  }
+  const after = await measure(flags.compare);
+  out(formatComparison(compareCosts(before, after), target, !!flags.json));
 }
 
 function cmdPasses(): void {
@@ -250,6 +287,16 @@ function sizeArg(v: string): number {
   return Number(v);
 }
 
+function targetArg(v: string): string {
+  if (!(TARGET_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError(`use one of ${TARGET_NAMES.join(', ')}.`);
+  return v;
+}
+
+function verifyArg(v: string): 'strict' {
+  if (v !== 'strict') throw new InvalidArgumentError('use --verify or --verify=strict.');
+  return v;
+}
+
 function passListArg(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
@@ -270,10 +317,16 @@ function program(): Command {
     .addOption(new Option('-O, --level <level>', 'optimization level: -O0, -O1, -O2, -O3, -Os, -Oz')
       .argParser(levelArg).default(0 as Level, '0'))
     .option('--passes <list>', 'comma-separated passes to run after the level\'s pipeline (see \'weft passes\')', passListArg)
-    .option('--target <name>', 'target the passes tune for', 'generic')
+    .option('--target <name>', `target cost model the passes tune for: ${TARGET_NAMES.join(', ')}`, targetArg, 'generic')
     .option('--inline-max-size <n>', 'inline: callees of at most n instructions are inlined at every call site', sizeArg)
     .option('--inline-functions <list>', 'inline: comma-separated callees (names or function indices) inlined at every call site', passListArg)
+    .option('--assume-private-stack', 'stack-sroa: assume shadow-stack frames are private (see README): remove unread frame stores and empty frames')
+    .option('--stack-pointer-global <sp>', 'stack-sroa: the stack-pointer global, by name or index (default: the global named __stack_pointer)')
     .option('--differential', 'run input and output in V8 on the same inputs; write nothing if they differ')
+    .option('--verify [mode]', 'prove every change of every pass with Z3 (translation validation); a disproven change is reverted; ' +
+      '--verify=strict also reverts what cannot be proven (loops, timeouts)', verifyArg)
+    .option('--verify-timeout <ms>', 'with --verify: time limit of one function\'s proof (default 2000)', sizeArg)
+    .option('--verbose', 'with --verify: print each verified change, and the inputs that distinguish a disproven one')
     .option('--wat', 'write the output as WebAssembly text instead of binary')
     .option('--stats', 'print per-pass statistics and the dropped .debug_* sections')
     .option('--json', 'with --stats: print the statistics as JSON')
@@ -285,6 +338,15 @@ function program(): Command {
     .argument('<input>', 'input module: .wasm, or .wat/.wast text')
     .option('--json', 'print JSON instead of a table')
     .action((input: string, flags: { json?: boolean }) => cmdStats(input, flags));
+
+  p.command('cost')
+    .description('estimate per-function naive-backend instruction cost under a target model')
+    .argument('<input>', 'input module: .wasm, or .wat/.wast text')
+    .option('--target <name>', `target cost model: ${TARGET_NAMES.join(', ')}`, targetArg, 'generic')
+    .option('--compare <file>', 'an optimized version of the input: print the per-function delta')
+    .option('--json', 'print JSON instead of a table')
+    .addHelpText('after', '\nExamples:\n  weft cost in.wasm --target thumbv7em\n  weft cost in.wasm --target rv32imac --compare out.wasm')
+    .action((input: string, flags: { target: string; json?: boolean; compare?: string }) => cmdCost(input, flags));
 
   p.command('passes')
     .description('list the registered passes and the -O pipelines')

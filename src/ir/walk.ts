@@ -121,6 +121,8 @@ export function branchesByTarget(roots: readonly Expr[]): Map<Expr, Set<Expr>> {
 
 /** Callbacks of `walkExecution`; each is optional. */
 export interface ExecutionVisitor {
+  /** Any node, before its operands (nothing of it has run yet). */
+  pre?(e: Expr): void;
   /**
    * A node that is not a block/loop/if, after its operands. `list[index] === e` (`list` is the
    * parent's kids or body list); the callback may replace `list[index]` and may rewrite nodes
@@ -158,6 +160,7 @@ export function walkExecution(root: Expr, v: ExecutionVisitor): void {
     const e = list === null ? rootList[0] : list[i];
     const phase = phases[top];
     if (phase === ENTER) {
+      v.pre?.(e);
       phases[top] = AFTER_KIDS;
       parents.push(e);
       const kids = e.kids;

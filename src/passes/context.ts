@@ -16,6 +16,10 @@ export interface PassOptions {
   inlineMaxSize?: number;
   /** inline: callees (names from the name section, or function indices) inlined at every site. */
   inlineFunctions?: string[];
+  /** stack-sroa: assume shadow-stack frames are private (see README, `--assume-private-stack`). */
+  assumePrivateStack?: boolean;
+  /** stack-sroa: the stack-pointer global (name or index); default: the global named `__stack_pointer`. */
+  stackPointerGlobal?: string;
 }
 
 export class PassContext {

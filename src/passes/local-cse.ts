@@ -247,9 +247,9 @@ export const localCse: FunctionPass = {
     const r = resolve(root, scan.matches, scan.cost);
     if (r === null || r.replaced.size === 0) return false;
     // a new local per first occurrence that is used
-    const local = new Map<Expr, number>();
+    const localOf = new Map<Expr, number>();
     for (const rep of r.uses.keys()) {
-      local.set(rep, numParams + f.locals.length);
+      localOf.set(rep, numParams + f.locals.length);
       f.locals.push(rep.type[0]);
     }
     // rewrite, top-down: repeats become gets (their insides are gone), first occurrences tees
@@ -266,11 +266,11 @@ export const localCse: FunctionPass = {
       const rep = scan.matches.get(e);
       if (rep !== undefined && r.replaced.has(e)) {
         const get = new Expr(O.local_get, e.type);
-        get.index = local.get(rep)!;
+        get.index = localOf.get(rep)!;
         list[i] = get;
         continue;
       }
-      const t = local.get(e);
+      const t = localOf.get(e);
       if (t !== undefined) {
         const tee = new Expr(O.local_tee, e.type, [e]);
         tee.index = t;

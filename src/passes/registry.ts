@@ -16,6 +16,13 @@ import { simplifyLocals } from './simplify-locals.js';
 import { redundantSetElimination } from './redundant-set-elimination.js';
 import { localCse } from './local-cse.js';
 import { inline } from './inline.js';
+import { storeForwarding } from './store-forwarding.js';
+import { stackSroa } from './stack-sroa.js';
+import { promoteLocals } from './promote-locals.js';
+import { coalesceLocals } from './coalesce-locals.js';
+import { constHoist } from './const-hoist.js';
+import { seamSroa } from './seam-sroa.js';
+import { narrowLocal } from './narrow-local.js';
 
 export interface FunctionPass {
   name: string;
@@ -50,6 +57,13 @@ export const PASSES: Pass[] = [
   redundantSetElimination,
   localCse,
   inline,
+  storeForwarding,
+  stackSroa,
+  promoteLocals,
+  coalesceLocals,
+  constHoist,
+  seamSroa,
+  narrowLocal,
 ];
 
 export function findPass(name: string): Pass | undefined {

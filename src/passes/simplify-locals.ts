@@ -18,7 +18,7 @@
 //    be reached without x being written).
 //
 // Control flow. Candidate sets are tracked in one walk in execution order
-// (ir/walk.ts `walkExecution`). Code between the set and the get may contain anything, but a
+// (ir/walk.ts `walkExecution`), indexed so that a node is checked quickly against many of them. Code between the set and the get may contain anything, but a
 // value never moves *into* a loop body or an if arm that was entered after the set (it would run
 // a different number of times): entering one stashes the candidates, leaving it restores them,
 // checked against the effects of the whole loop/if. Candidates made inside a loop or an arm die
@@ -31,10 +31,14 @@
 // at the get instead gives the same value and the same observable effects, in the same order
 // relative to everything that could notice. When the set reaches only that get, removing the
 // write of x changes no other read; for a tee, every other get the set reached is still reached
-// only through the tee's position (no branch escapes in between). Values that move carry
-// effects that are recomputed (a value into which another value was sunk is analysed afresh).
+// only through the tee's position (no branch escapes in between). A value into which other
+// values were moved carries their effects too (its memoized effects united with theirs).
+// Moving a value never crosses an original position it was not checked against: values only
+// move later, and each was checked against every node between its set and its get, including
+// the positions of the sets moved after it.
 // Traps and side effects never move past a branch, a trap, or a global write; two traps are
-// never reordered. Functions with `pop` operands are left alone.
+// never reordered. A value that branches to a label (other than the function's) is not moved,
+// so it never leaves that label. Functions with `pop` operands are left alone.
 //
 // Where. Early and repeatedly in the function pipeline: after inlining and local-cse (which
 // create sets with a single use), before redundant-set-elimination, coalescing and
@@ -69,8 +73,17 @@ function ownEffects(e: Expr): Effects {
     ownCache.set(key, fx);
     return fx;
   }
-  return effectsOf(shallow(e)); // branches: their targets are part of the effects
+  // branches: their targets are part of the effects
+  if (e.targets !== null || e.target === null) return effectsOf(shallow(e));
+  let m = branchCache.get(e.target);
+  if (m === undefined) branchCache.set(e.target, (m = new Map()));
+  let fx = m.get(e.op);
+  if (fx === undefined) m.set(e.op, (fx = effectsOf(shallow(e))));
+  return fx;
 }
+
+/** Own effects of `br`/`br_if` by target label and op. */
+const branchCache = new WeakMap<Expr, Map<number, Effects>>();
 
 function shallow(e: Expr): Expr {
   const c = new Expr(e.op, e.type);
@@ -84,32 +97,137 @@ function shallow(e: Expr): Expr {
 // ---- sinking --------------------------------------------------------------------------
 
 interface Sinkable {
-  /** The `local.set` statement. */
+  /** The `local.set` statement and its local. */
   set: Expr;
+  x: number;
   /** Its position (a body list and index). */
   list: Expr[];
   index: number;
   /** Effects of the set's value (the write of the local itself is checked separately). */
   fx: Effects;
-  /** Labels branched to since the set that have not closed yet (a tee needs none). */
-  pending: Set<Expr> | null;
+  /** Light: the value only reads a few locals (no other effect or read at all). */
+  light: boolean;
+  /** The branch stamp when the set was seen (see Sinker.lastBranchTo). */
+  stamp: number;
 }
 
 /**
- * Whether code with effects `fx`, run between set `s` (of local `x`) and its get, forbids
- * moving the set's value past it: it conflicts with the value, or reads or writes `x`.
- * (The write of `x` itself is not a side effect that matters here: only the gets of `x` can
- * observe it, and the local graph accounts for them.)
+ * Whether code with effects `fx`, run between set `s` and its get, forbids moving the set's
+ * value past it: it conflicts with the value, or reads or writes the set's local. (The write of
+ * the local itself is no side effect that matters here: only the gets of the local can observe
+ * it, and the local graph accounts for them.)
  */
-function conflicts(fx: Effects, s: Sinkable, x: number): boolean {
-  return fx.readsLocal(x) || fx.writesLocal(x) || fx.invalidates(s.fx);
+function conflicts(fx: Effects, s: Sinkable): boolean {
+  return fx.readsLocal(s.x) || fx.writesLocal(s.x) || fx.invalidates(s.fx);
+}
+
+const NO_NUMS: readonly number[] = [];
+
+/** Union of sorted number arrays (an input when it already is the union). */
+function unionNums(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (b.length === 0 || a === b) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j === b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else if (i === a.length || b[j] < a[i]) out.push(b[j++]);
+    else { out.push(a[i++]); j++; }
+  }
+  return out.length === a.length ? a : out.length === b.length ? b : out;
+}
+
+/**
+ * The effects of code doing both `a` and `b` (flags, locals, globals; branch targets: the larger
+ * set, enough here where moved values branch at most out of the function).
+ */
+function unionEffects(a: Effects, b: Effects): Effects {
+  return new Effects(a.flags | b.flags, unionNums(a.localsRead, b.localsRead), unionNums(a.localsWritten, b.localsWritten),
+    unionNums(a.globalsRead, b.globalsRead), unionNums(a.globalsWritten, b.globalsWritten),
+    a.targets.count >= b.targets.count ? a.targets : b.targets);
+}
+
+/** Above this many live candidates whose values have effects beyond reading locals, the oldest is dropped. */
+const MAX_HEAVY = 64;
+/** A value reading more locals than this is checked one by one (indexing it would cost more). */
+const MAX_LIGHT_READS = 16;
+/** A tee is not formed below this many enclosing nodes (its check walks them). */
+const MAX_TEE_DEPTH = 512;
+
+/**
+ * The live candidates, indexed so that checking one node against them costs little: a light
+ * candidate (its value only reads a few locals) conflicts only with writes of the locals it reads and
+ * with accesses of its own local, found through maps; the others (few) are checked one by one.
+ */
+class Candidates {
+  readonly byLocal = new Map<number, Sinkable>();
+  private readonly heavy = new Set<Sinkable>();
+  /** Light candidates by each local their value reads. */
+  private readonly readers = new Map<number, Set<Sinkable>>();
+
+  get size(): number {
+    return this.byLocal.size;
+  }
+
+  add(s: Sinkable): void {
+    const old = this.byLocal.get(s.x);
+    if (old !== undefined) this.delete(old);
+    this.byLocal.set(s.x, s);
+    if (!s.light) {
+      this.heavy.add(s);
+      if (this.heavy.size > MAX_HEAVY) this.delete(this.heavy.values().next().value!);
+      return;
+    }
+    for (const y of s.fx.localsRead) {
+      let r = this.readers.get(y);
+      if (r === undefined) this.readers.set(y, (r = new Set()));
+      r.add(s);
+    }
+  }
+
+  delete(s: Sinkable): void {
+    if (this.byLocal.get(s.x) !== s) return;
+    this.byLocal.delete(s.x);
+    if (!s.light) { this.heavy.delete(s); return; }
+    for (const y of s.fx.localsRead) this.readers.get(y)?.delete(s);
+  }
+
+  /** Drops every candidate whose value may not move past code with effects `fx`. */
+  invalidate(fx: Effects): void {
+    if (this.byLocal.size === 0) return;
+    for (const s of this.heavy) if (conflicts(fx, s)) this.delete(s);
+    for (const y of fx.localsWritten) {
+      const r = this.readers.get(y);
+      if (r !== undefined) for (const s of r) this.delete(s);
+      const s = this.byLocal.get(y);
+      if (s !== undefined) this.delete(s);
+    }
+    for (const y of fx.localsRead) {
+      const s = this.byLocal.get(y);
+      if (s !== undefined) this.delete(s);
+    }
+  }
 }
 
 class Sinker {
-  private sinkables = new Map<number, Sinkable>();
-  private readonly stash: Map<number, Sinkable>[] = [];
-  /** Nodes (still in the tree) with a value sunk somewhere below them: their memoized effects are stale. */
-  private readonly dirty = new Set<Expr>();
+  private live = new Candidates();
+  private readonly stash: Candidates[] = [];
+  /**
+   * Tee forming needs that no branch between the set and the get leaves to a label still open at
+   * the get (the other gets could then be reached without passing the tee). Branches are stamped
+   * with a counter; `lastBranchTo` holds each label's latest stamp, and a candidate its stamp at
+   * creation: a tee is allowed when no open label (an ancestor of the get) has a later stamp.
+   */
+  private readonly lastBranchTo = new Map<Expr, number>();
+  private stamp = 0;
+  /**
+   * The effects of every value moved so far (a tee's including its write), in order; `starts`
+   * holds, for each local.set being evaluated, the log length when it started. A set's value
+   * then has the effects of its memoized original plus those of the values moved into it.
+   */
+  private readonly moved: Effects[] = [];
+  private readonly starts: number[] = [];
   readonly nops = new Set<Expr>();
   sunk = 0;
   teed = 0;
@@ -123,62 +241,75 @@ class Sinker {
 
   run(): void {
     walkExecution(this.root, {
+      pre: (e) => {
+        if (e.op === O.local_set) this.starts.push(this.moved.length);
+      },
       visit: (e, list, index, parents) => this.visit(e, list, index, parents),
       enter: (e) => {
         if (e.op === O.loop || e.op === O.if) {
-          this.stash.push(this.sinkables);
-          this.sinkables = new Map();
+          this.stash.push(this.live);
+          this.live = new Candidates();
         }
       },
       enterElse: () => {
-        this.sinkables = new Map();
+        this.live = new Candidates();
       },
       leave: (e) => this.leave(e),
     });
   }
 
-  private leave(e: Expr): void {
-    if (e.op === O.block) {
-      for (const s of this.sinkables.values()) s.pending?.delete(e);
-      return;
+  private noteBranches(fx: Effects): void {
+    for (const t of fx.branchTargets) {
+      if (t !== this.root) this.lastBranchTo.set(t, ++this.stamp); // (leaving the function: no get follows)
     }
+  }
+
+  private leave(e: Expr): void {
     if (e.op !== O.loop && e.op !== O.if) return;
     // the candidates made inside die; the outer ones survive what the whole structure does
-    this.sinkables = this.stash.pop()!;
-    if (this.sinkables.size === 0) return;
+    this.live = this.stash.pop()!;
+    if (this.live.size === 0) return;
     // (memoized effects: values only moved inside `e`, so the memo covers them)
     const whole = this.fx.get(e);
-    const targets = whole.branchTargets.filter((t) => t !== this.root);
-    for (const [x, s] of this.sinkables) {
-      if (conflicts(whole, s, x)) this.sinkables.delete(x);
-      else if (targets.length > 0) for (const t of targets) (s.pending ??= new Set()).add(t);
-    }
+    this.live.invalidate(whole);
+    this.noteBranches(whole);
   }
 
   private visit(e: Expr, list: Expr[], index: number, parents: readonly Expr[]): void {
     const op = e.op;
     if (op === O.local_get) {
-      const s = this.sinkables.get(e.index);
+      const s = this.live.byLocal.get(e.index);
       if (s !== undefined && this.graph.soleSet(e) === s.set && this.trySink(s, e, list, index, parents)) return;
     }
-    const own = ownEffects(e);
-    if (this.sinkables.size > 0) {
-      for (const [x, s] of this.sinkables) if (conflicts(own, s, x)) this.sinkables.delete(x);
-      if ((OPS[op].effects & Eff.branch) !== 0) {
-        for (const t of own.branchTargets) {
-          if (t === this.root) continue; // leaves the function: no get can follow
-          for (const s of this.sinkables.values()) (s.pending ??= new Set()).add(t);
-        }
-      }
+    if (this.live.size > 0) {
+      const own = ownEffects(e);
+      this.live.invalidate(own);
+      if ((OPS[op].effects & Eff.branch) !== 0) this.noteBranches(own);
     }
     if (op === O.local_set) {
+      const start = this.starts.pop()!;
       const parent = parents[parents.length - 1];
       if (parent === undefined || (parent.body !== list && parent.alt !== list)) return; // not a statement
       if (this.graph.isUnreachable(e) || this.graph.setGets(e).size === 0) return;
-      const v = e.kids[0];
-      const fx = this.dirty.has(v) ? effectsOf(v) : this.fx.get(v);
-      this.sinkables.set(e.index, { set: e, list, index, fx, pending: null });
+      let fx = this.fx.get(e.kids[0]);
+      for (let k = start; k < this.moved.length; k++) fx = unionEffects(fx, this.moved[k]);
+      // a value that branches to a label (not the function's) must stay inside that label
+      if (fx.targets.count > 0 && (fx.targets.count > 1 || fx.targets.labels[0] !== this.root)) return;
+      const light = fx.flags === 0 && fx.localsWritten.length === 0 && fx.globalsRead.length === 0 &&
+        fx.globalsWritten.length === 0 && fx.targets.count === 0 && fx.localsRead.length <= MAX_LIGHT_READS;
+      this.live.add({ set: e, x: e.index, list, index, fx, light, stamp: this.stamp });
     }
+  }
+
+  /** Whether a label enclosing the get was branched to since `s` was seen. */
+  private escapes(s: Sinkable, parents: readonly Expr[]): boolean {
+    if (this.stamp === s.stamp) return false;
+    if (parents.length > MAX_TEE_DEPTH) return true;
+    for (const p of parents) {
+      const t = this.lastBranchTo.get(p);
+      if (t !== undefined && t > s.stamp) return true;
+    }
+    return false;
   }
 
   /** `get` (at list[index]) reads only `s.set`: sink the value or form a tee; false when neither applies. */
@@ -187,11 +318,13 @@ class Sinker {
     const gets = this.graph.setGets(set);
     if (gets.size === 1) {
       list[index] = set.kids[0];
+      this.moved.push(s.fx);
       this.sunk++;
-    } else if (s.pending === null || s.pending.size === 0) {
+    } else if (!this.escapes(s, parents)) {
       set.op = O.local_tee;
       set.type = single(this.localTypes[set.index]);
       list[index] = set;
+      this.moved.push(unionEffects(s.fx, new Effects(0, NO_NUMS, [s.x])));
       this.teed++;
     } else {
       return false;
@@ -199,12 +332,7 @@ class Sinker {
     const nop = new Expr(O.nop, NONE);
     s.list[s.index] = nop;
     this.nops.add(nop);
-    this.sinkables.delete(get.index);
-    for (let i = parents.length - 1; i >= 0; i--) {
-      const p = parents[i];
-      if (this.dirty.has(p)) break; // its ancestors were marked with it
-      this.dirty.add(p);
-    }
+    this.live.delete(s);
     return true;
   }
 }

@@ -377,4 +377,97 @@
   ;; CHECK:   (call 1
   ;; CHECK:     (local.get 2))
   ;; CHECK:   (local.get 1))
+;; no tee: a branch inside an if (crossed as a whole) leaves past the first get
+  (func $no_tee_escape_from_if (param i32 i32) (result i32)
+    (local $x i32)
+    (block $out
+      (local.set $x (i32.add (local.get 0) (i32.const 3)))
+      (if (local.get 1) (then (br $out)))
+      (call $log (local.get $x)))
+    (local.get $x))
+  ;; CHECK: (func $no_tee_escape_from_if (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.add
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (i32.const 3)))
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (then
+  ;; CHECK:         (br $B0)))
+  ;; CHECK:     (call 1
+  ;; CHECK:       (local.get 2)))
+  ;; CHECK:   (local.get 2))
+
+  ;; no tee: one br_table target closes before the first get, the other after it
+  (func $no_tee_past_br_table (param i32 i32) (result i32)
+    (local $x i32)
+    (block $a
+      (block $b
+        (local.set $x (i32.mul (local.get 0) (i32.const 5)))
+        (br_table $b $a (local.get 1)))
+      (call $log (local.get $x)))
+    (local.get $x))
+  ;; CHECK: (func $no_tee_past_br_table (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (block $B1
+  ;; CHECK:       (local.set 2
+  ;; CHECK:         (i32.mul
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (i32.const 5)))
+  ;; CHECK:       (br_table $B1 $B0
+  ;; CHECK:         (local.get 1)))
+  ;; CHECK:     (call 1
+  ;; CHECK:       (local.get 2)))
+  ;; CHECK:   (local.get 2))
+
+  ;; MUST NOT CHANGE: a load must not move past memory.grow
+  (func $no_load_past_grow (param i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.load (local.get 0)))
+    (drop (memory.grow (i32.const 0)))
+    (local.get $x))
+  ;; CHECK: (func $no_load_past_grow (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (drop
+  ;; CHECK:     (memory.grow
+  ;; CHECK:       (i32.const 0)))
+  ;; CHECK:   (local.get 1))
+
+  ;; MUST NOT CHANGE: two traps are not reordered
+  (func $no_trap_past_trap (param i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.div_s (local.get 0) (local.get 1)))
+    (drop (i32.load (local.get 1)))
+    (local.get $x))
+  ;; CHECK: (func $no_trap_past_trap (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (i32.div_s
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (drop
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (local.get 2))
+
+  ;; a value with a side effect sinks past pure code (nothing can observe the difference)
+  (func $call_past_pure (param i32) (result i32)
+    (local $x i32)
+    (local.set $x (call $imp (local.get 0)))
+    (i32.add (i32.mul (local.get 0) (i32.const 3)) (local.get $x)))
+  ;; CHECK: (func $call_past_pure (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (i32.const 3))
+  ;; CHECK:     (call 0
+  ;; CHECK:       (local.get 0))))
 )
+

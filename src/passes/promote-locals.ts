@@ -1,0 +1,654 @@
+// promote-locals: "mem2reg" for wasm locals — fewer locals and fewer local.get/set/tee, more
+// values flowing on the operand stack, across control flow (not only in straight-line code).
+//
+// Why. A naive AOT backend gives every local a stack slot (every local.get is a load, every
+// local.set a store) while operand-stack values live in registers. simplify-locals already
+// sinks a single-use value into its use and forms tees within straight-line code (blocks are
+// transparent to it, if arms and loops are not); this pass adds what it leaves behind, then
+// runs it (it is called, not duplicated) on the result:
+//
+//  1. Stack values kept below statements (`pop` operands: the input's own stack code, e.g. a
+//     loom-inlined call that stores its arguments with `a; b; local.set $y; local.set $x`)
+//     are put back into the tree: a pop is replaced by the root that produced its value when
+//     that root may be evaluated later, at the consumer; else, when the consumer is a
+//     `local.set $x (pop)` (or a drop), the set goes up to the producer instead. A function
+//     left without pops becomes visible to every pass that skips stack code (simplify-locals,
+//     rse, vacuum, merge-blocks, the inliner...).
+//  2. Copy propagation: a get of `a` whose only definition is the copy `a = b` (`local.set` or
+//     `local.tee` of `local.get b` or of `local.tee b ...`) reads `b` instead when `b` cannot
+//     have been written on any path from that copy to the get (available copies: a forward
+//     "must" dataflow over the local-access CFG, analysis/cfg.ts). Copy chains collapse over
+//     the rounds; copies no one reads any more are dead sets, removed.
+//  3. Structured results: a block or if (no result) all of whose exits — the fall-through end
+//     of each arm and every `br` to it — write the same $x last (`local.set $x v`, possibly
+//     followed by a few roots that neither touch $x, nor branch, nor conflict with v) gets a
+//     result instead: `(local.set $x (block (result t) ... v))`, each `br` carrying its `v`.
+//     n sets become one, which simplify-locals can then sink into its use. Under the generic
+//     target only when the value is the first thing read after the structure (or the
+//     structure ends its list, so an enclosing one may yield it in turn): Liftoff-like
+//     backends pay at every branch for operands held on the stack under a structure, which
+//     costs more than the sets saved. Under an embedded target always.
+//  4. Sinking into if arms and loops: a single-use value with no side effects that cannot
+//     trap is moved to its use even when the use lies in an if arm (it is then evaluated only
+//     on that path) or a loop (evaluated once per iteration: under the generic target only
+//     when the value is a single constant or get, under an embedded target when it is small).
+//  5. simplify-locals (sinking, tee forming, dead sets) on the result.
+//
+// Why it is sound.
+//  1. A pop takes the value its producer root left on the stack; evaluating the producer in
+//     the pop's place instead gives the same value provided nothing evaluated in between
+//     conflicts with it (`Effects.invalidates`: locals, memory, globals, traps, branches
+//     out, pops). The roots in between are balanced (they leave the stack as they found it),
+//     so the other values keep their positions. Only whole single-value producers without pops
+//     of their own move, and only the top suffix of a consumer's pops (pops must stay a prefix
+//     of the operands). Taking a set up to its producer writes the local earlier: the roots
+//     it passes neither read nor write that local nor branch anywhere (a trap ends the
+//     function, and locals with it), so no one can tell.
+//  2. The get reads only the copy, so every path to it passes the copy and `a` is not
+//     written after it; availability proves `b` is not written either, so both hold the
+//     same value at the get.
+//  3. On every path out of the structure through one of its exits, the local was last written
+//     that exit's value, and what ran after the write could neither observe the local nor
+//     leave elsewhere, nor change or be changed by the value (it commutes); yielding the value
+//     at the exit and writing the local right after the structure changes nothing anyone can
+//     see. Branches to the structure must all be plain `br` (a br_if or br_table would need a
+//     value on every edge).
+//  4. The get's only definition is the set, the set reaches only that get, and the value has
+//     no side effects (no writes, no trap, no call, no branch); nothing in the code from the
+//     set to the end of the root holding the get writes what the value reads (the whole
+//     root, so a loop's back edge is covered). Evaluating it at the get, zero or many times,
+//     yields the same value and no effect.
+//
+// Where. Twice in -O2/-O3/-Os/-Oz. First, right after the first dead-functions: stack code of
+// the input becomes trees before any other pass (and the inliner) looks at it. Then after
+// redundant-set-elimination and local-cse, before the last cleanup round: inlining, CSE and
+// RSE have made their copies and single-use locals by then, and the cleanup that follows folds
+// and removes what the promotions expose (so a second -O3 finds nothing more to do).
+// coalesce-locals comes last.
+
+import { Expr } from '../ir/expr.js';
+import type { Func } from '../ir/module.js';
+import { O } from '../ir/opcodes.js';
+import { NONE, single, type ValType } from '../ir/types.js';
+import { branchesByTarget, forEachExpr } from '../ir/walk.js';
+import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
+import { type Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
+import { LocalGraph } from '../analysis/local-graph.js';
+import { Slot, Structure } from '../analysis/structure.js';
+import type { PassContext } from './context.js';
+import type { FunctionPass } from './registry.js';
+import { removeDeadSets, removeNodes } from './redundant-set-elimination.js';
+import { simplifyLocals } from './simplify-locals.js';
+
+/** Rounds of the whole pass (fresh analyses each) at most. */
+const MAX_ROUNDS = 4;
+/** Above this many copies × CFG blocks, copy propagation is skipped (memory). */
+const MAX_COPY_CELLS = 4_000_000;
+
+/** Whether the pass runs for an embedded target (fewer locals/local ops before fewer instructions). */
+export function embeddedTarget(cx: PassContext): boolean {
+  return cx.options.target !== undefined && cx.options.target !== 'generic';
+}
+
+/** The first instruction emitted for `e` (its leftmost operand chain), stopping at a pop. */
+export function firstLeaf(e: Expr): Expr {
+  let x = e;
+  while (x.kids.length > 0 && x.op !== O.pop) x = x.kids[0];
+  return x;
+}
+
+// ---- 1. pops back into trees ------------------------------------------------------------
+
+export interface PopSite {
+  parent: Expr;
+  index: number;
+}
+
+/** The `pop` operands of `root` taking values from its list's stack, in emission order. */
+export function leadingPops(root: Expr): PopSite[] {
+  const out: PopSite[] = [];
+  const nodes: Expr[] = [root];
+  const next: number[] = [0];
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const e = nodes[top];
+    const i = next[top];
+    if (i >= e.kids.length) {
+      nodes.pop();
+      next.pop();
+      continue;
+    }
+    next[top] = i + 1;
+    const k = e.kids[i];
+    if (k.op === O.pop) out.push({ parent: e, index: i });
+    else if (k.kids.length > 0) {
+      nodes.push(k);
+      next.push(0);
+    }
+  }
+  return out;
+}
+
+interface StackEntry {
+  /** The root that produced the value when it may move to a consumer (one value, no pops), else null. */
+  producer: Expr | null;
+  /** Its index in the list. */
+  at: number;
+}
+
+/** Replaces pops of the roots of `list` by their producers where allowed (see the header). */
+function unpopList(list: Expr[]): boolean {
+  const fxCache = new Map<Expr, Effects>();
+  const fx = (e: Expr): Effects => {
+    let v = fxCache.get(e);
+    if (v === undefined) fxCache.set(e, (v = effectsOf(e)));
+    return v;
+  };
+  const stack: StackEntry[] = [];
+  const moved = new Uint8Array(list.length);
+  let changed = false;
+  for (let j = 0; j < list.length; j++) {
+    const r = list[j];
+    const pops = leadingPops(r);
+    const k = pops.length;
+    let left = k;
+    if (k > 0) {
+      const taken: StackEntry[] = [];
+      for (let m = 0; m < k; m++) {
+        const s = stack.length - k + m;
+        taken.push(s >= 0 ? stack[s] : { producer: null, at: -1 }); // below: the block's params
+      }
+      stack.length = Math.max(0, stack.length - k);
+      const moving = new Set<number>();
+      for (let m = k - 1; m >= 0; m--) {
+        const p = taken[m].producer;
+        if (p === null) break;
+        const pf = fx(p);
+        let ok = true;
+        for (let t = taken[m].at + 1; t < j && ok; t++) {
+          if (moved[t] || moving.has(t)) continue;
+          if (pf.invalidates(fx(list[t]))) ok = false;
+        }
+        if (!ok) break;
+        moving.add(taken[m].at);
+        left = m;
+      }
+      if (left < k) {
+        for (let m = left; m < k; m++) {
+          const site = pops[m];
+          site.parent.kids[site.index] = taken[m].producer!;
+          moved[taken[m].at] = 1;
+        }
+        fxCache.delete(r);
+        changed = true;
+      } else if (k === 1 && r.kids[0].op === O.pop && (r.op === O.local_set || r.op === O.drop) &&
+          taken[0].producer !== null) {
+        // the producer cannot come down: take the set (or drop) up to it instead, when the
+        // roots in between neither access its local nor branch anywhere
+        const at = taken[0].at;
+        let ok = true;
+        for (let t = at + 1; t < j && ok; t++) {
+          if (moved[t]) continue;
+          const e = fx(list[t]);
+          if (e.branchesOut || (r.op === O.local_set && (e.readsLocal(r.index) || e.writesLocal(r.index)))) ok = false;
+        }
+        if (ok) {
+          r.kids[0] = list[at];
+          list[at] = r;
+          moved[j] = 1;
+          fxCache.delete(r);
+          changed = true;
+          continue;
+        }
+      }
+    }
+    const n = r.type.length;
+    if (n === 1 && left === 0) stack.push({ producer: r, at: j });
+    else for (let v = 0; v < n; v++) stack.push({ producer: null, at: j });
+  }
+  if (changed) {
+    let w = 0;
+    for (let i = 0; i < list.length; i++) if (moved[i] === 0) list[w++] = list[i];
+    list.length = w;
+  }
+  return changed;
+}
+
+/** Step 1 over every statement list of the function; clears `f.hasPops` when no pop is left. */
+function unpop(f: Func, root: Expr): boolean {
+  const lists: Expr[][] = [root.body];
+  forEachExpr(root.body, (e) => {
+    if (e.body.length > 0) lists.push(e.body);
+    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
+  });
+  let changed = false;
+  for (const list of lists) if (unpopList(list)) changed = true;
+  let pops = false;
+  forEachExpr(root.body, (e) => {
+    if (e.op === O.pop) pops = true;
+  });
+  if (!pops) f.hasPops = false;
+  return changed;
+}
+
+// ---- 2. copy propagation ------------------------------------------------------------------
+
+/**
+ * A copy `local.set/tee dst (local.get src)` or `local.set/tee dst (local.tee src ...)`: its
+ * source local, or -1. (After a tee of `src`, `src` holds the value the set writes.)
+ */
+function copySource(set: Expr): number {
+  const v = set.kids.length === 1 ? set.kids[0] : null;
+  return v !== null && (v.op === O.local_get || v.op === O.local_tee) && v.index !== set.index ? v.index : -1;
+}
+
+/** Rewrites gets of copies to read the copy's source where it is available (see the header). */
+function propagateCopies(cfg: LocalCfg, graph: LocalGraph): number {
+  const { numBlocks: nb, actions, actLocal, actIsSet, blockStart, reachable, predStart, preds, succStart, succs } = cfg;
+  const nl = cfg.numLocals;
+  // copies, and for each local the copies it takes part in
+  const copyOf = new Int32Array(actions.length).fill(-1);
+  const dst: number[] = [];
+  const src: number[] = [];
+  for (let a = 0; a < actions.length; a++) {
+    if (actIsSet[a] !== 1) continue;
+    const s = copySource(actions[a]);
+    if (s < 0) continue;
+    copyOf[a] = dst.length;
+    dst.push(actLocal[a]);
+    src.push(s);
+  }
+  const nc = dst.length;
+  if (nc === 0) return 0;
+  const words = (nc + 31) >>> 5;
+  if (words * nb > MAX_COPY_CELLS) return 0;
+  const involved: number[][] = Array.from({ length: nl }, () => []);
+  for (let c = 0; c < nc; c++) {
+    involved[dst[c]].push(c);
+    if (src[c] !== dst[c]) involved[src[c]].push(c);
+  }
+  // a write of local v kills every copy involving v; a copy then makes itself available
+  const transfer = (a: number, st: Uint32Array): void => {
+    if (actIsSet[a] !== 1) return;
+    for (const c of involved[actLocal[a]]) st[c >>> 5] &= ~(1 << (c & 31));
+    const c = copyOf[a];
+    if (c >= 0) st[c >>> 5] |= 1 << (c & 31);
+  };
+  const out = new Uint32Array(nb * words).fill(0xffffffff);
+  const st = new Uint32Array(words);
+  const work: number[] = [];
+  const queued = new Uint8Array(nb);
+  for (let b = nb - 1; b >= 0; b--) if (reachable[b]) { work.push(b); queued[b] = 1; }
+  const blockIn = (b: number): void => {
+    if (b === 0) { st.fill(0); return; }
+    st.fill(0xffffffff);
+    let any = false;
+    for (let k = predStart[b]; k < predStart[b + 1]; k++) {
+      const p = preds[k];
+      any = true;
+      for (let w = 0; w < words; w++) st[w] &= out[p * words + w];
+    }
+    if (!any) st.fill(0);
+  };
+  let budget = 50 * nb + 10_000;
+  while (work.length > 0) {
+    if (--budget < 0) return 0;
+    const b = work.pop()!;
+    queued[b] = 0;
+    blockIn(b);
+    for (let a = blockStart[b]; a < blockStart[b + 1]; a++) transfer(a, st);
+    let changed = false;
+    for (let w = 0; w < words; w++) {
+      if (out[b * words + w] !== st[w]) { out[b * words + w] = st[w]; changed = true; }
+    }
+    if (!changed) continue;
+    for (let k = succStart[b + 1] - 1; k >= succStart[b]; k--) {
+      const s = succs[k];
+      if (queued[s] === 0) { queued[s] = 1; work.push(s); }
+    }
+  }
+  // final sweep: rewrite the gets whose single definition is an available copy
+  let n = 0;
+  const rewrite: [Expr, number][] = [];
+  for (let b = 0; b < nb; b++) {
+    if (!reachable[b]) continue;
+    blockIn(b);
+    for (let a = blockStart[b]; a < blockStart[b + 1]; a++) {
+      if (actIsSet[a] === 0) {
+        const get = actions[a];
+        const s = graph.soleSet(get);
+        if (s !== null) {
+          const c = copyOf[cfg.actionOf(s)];
+          if (c >= 0 && (st[c >>> 5] & (1 << (c & 31))) !== 0) rewrite.push([get, src[c]]);
+        }
+      }
+      transfer(a, st);
+    }
+  }
+  for (const [get, s] of rewrite) {
+    get.index = s;
+    n++;
+  }
+  return n;
+}
+
+// ---- 3. structured results ----------------------------------------------------------------
+
+/** Gives blocks/ifs whose every exit sets the same local a result instead (see the header). */
+function structuredResults(root: Expr, types: readonly ValType[], embedded: boolean): number {
+  const st = new Structure(root);
+  const fx = new FunctionEffects(root);
+  fx.get(root); // memoize every node before the tree changes
+  const brs = branchesByTarget([root]);
+  const nops = new Set<Expr>();
+  let n = 0;
+  // post-order: inner structures first, so an outer one can see an inner one's new set
+  const order: Expr[] = [];
+  for (const e of st.nodes) if ((e.op === O.block || e.op === O.if) && e !== root) order.push(e);
+  order.reverse();
+  for (const e of order) {
+    if (e.type.length !== 0 || e.params.length !== 0) continue;
+    const list = st.list(e);
+    const kind = st.slot(e);
+    if (list === null || (kind !== Slot.body && kind !== Slot.alt)) continue;
+    const idx = list.indexOf(e);
+    if (idx < 0) continue;
+    // exits: the list, where the exit is (the br's index, or the list's length for the
+    // fall-through), the br (null for the fall-through), and the locals it could yield
+    const exits: { list: Expr[]; end: number; br: Expr | null; sets: Map<number, number> }[] = [];
+    let ok = true;
+    const fallThrough = (body: Expr[] | null): void => {
+      if (!ok) return;
+      if (body === null || body.length === 0) { ok = false; return; }
+      if (fx.get(body[body.length - 1]).noFallThrough) return; // no exit here
+      exits.push({ list: body, end: body.length, br: null, sets: new Map() });
+    };
+    fallThrough(e.body);
+    if (e.op === O.if) fallThrough(e.alt);
+    const targeting = brs.get(e);
+    if (ok && targeting !== undefined) {
+      for (const br of targeting) {
+        if (br.op !== O.br || !st.has(br)) { ok = false; break; }
+        const bl = st.list(br);
+        const bk = st.slot(br);
+        if (bl === null || (bk !== Slot.body && bk !== Slot.alt)) { ok = false; break; }
+        const bi = bl.indexOf(br);
+        if (bi <= 0) { ok = false; break; }
+        exits.push({ list: bl, end: bi, br, sets: new Map() });
+      }
+    }
+    if (!ok || exits.length < 2) continue;
+    for (const ex of exits) trailingSets(ex.list, ex.end, fx, ex.sets);
+    let x = -1;
+    // Liftoff-like backends pay at every branch for values held on the stack under the
+    // structure, so unless fewer local ops come first (embedded), the result must be consumed
+    // first thing after the structure (it then flows straight into its use), or the structure
+    // must end its list (an enclosing structure may yield it in turn).
+    const next = idx + 1 < list.length ? firstLeaf(list[idx + 1]) : null;
+    for (const cand of exits[0].sets.keys()) {
+      if (!exits.every((ex) => ex.sets.has(cand))) continue;
+      if (!embedded && next !== null && !(next.op === O.local_get && next.index === cand)) continue;
+      x = cand;
+      break;
+    }
+    if (x < 0) continue;
+    const t = types[x];
+    for (const ex of exits) {
+      const at = ex.sets.get(x)!;
+      const set = ex.list[at];
+      const v = set.kids[0];
+      if (ex.br === null && at === ex.list.length - 1) {
+        ex.list[at] = v;
+        continue;
+      }
+      const nop = new Expr(O.nop, NONE);
+      ex.list[at] = nop;
+      nops.add(nop);
+      if (ex.br === null) ex.list.push(v);
+      else ex.br.kids = [v];
+    }
+    e.type = single(t);
+    e.index = -1;
+    const set = new Expr(O.local_set, NONE, [e]);
+    set.index = x;
+    list[idx] = set;
+    n++;
+  }
+  removeNodes(root, nops);
+  return n;
+}
+
+/** Roots looked at before an exit for a set that can move to it. */
+const MAX_TRAILING = 8;
+
+/**
+ * The `local.set`s among the last roots of `list` before `end` that may move to `end`: the
+ * roots after one neither access its local nor branch out, and commute with its value.
+ * Records local -> index (the latest set of each local) in `out`.
+ */
+function trailingSets(list: Expr[], end: number, fx: FunctionEffects, out: Map<number, number>): void {
+  const after: Effects[] = [];
+  const seen = new Set<number>();
+  for (let t = end - 1; t >= 0 && t >= end - MAX_TRAILING; t--) {
+    const r = list[t];
+    const rf = fx.get(r);
+    if (r.op === O.local_set && !seen.has(r.index)) {
+      seen.add(r.index);
+      const vf = fx.get(r.kids[0]);
+      let ok = true;
+      for (const a of after) {
+        if (a.branchesOut || a.readsLocal(r.index) || a.writesLocal(r.index) || a.invalidates(vf)) { ok = false; break; }
+      }
+      if (ok) out.set(r.index, t);
+    }
+    if (rf.branchesOut) break; // nothing before it can move past it
+    after.push(rf);
+  }
+}
+
+// ---- 4. sinking into arms and loops ------------------------------------------------------
+
+function size(e: Expr, limit: number): number {
+  let n = 0;
+  const stack = [e];
+  while (stack.length > 0 && n <= limit) {
+    const x = stack.pop()!;
+    n++;
+    for (const k of x.kids) stack.push(k);
+    for (const k of x.body) stack.push(k);
+    if (x.alt !== null) for (const k of x.alt) stack.push(k);
+  }
+  return n;
+}
+
+/** Moves pure single-use values into the if arm or loop holding their use (see the header). */
+function sinkIntoControl(root: Expr, graph: LocalGraph, embedded: boolean): number {
+  // candidates first (the local graph alone): statement sets with one get that reads only them
+  const candidates: Expr[] = [];
+  for (const set of graph.sets()) {
+    if (set.op !== O.local_set || graph.isUnreachable(set)) continue;
+    const gets = graph.setGets(set);
+    if (gets.size !== 1) continue;
+    if (graph.soleSet(gets.values().next().value as Expr) === set) candidates.push(set);
+  }
+  if (candidates.length === 0) return 0;
+  const st = new Structure(root);
+  const fx = new FunctionEffects(root);
+  fx.get(root); // memoize every node before the tree changes
+  const done: Expr[] = [];
+  const nops = new Set<Expr>();
+  let n = 0;
+  const related = (a: Expr): boolean => {
+    for (const d of done) if (d === a || st.isAncestor(d, a) || st.isAncestor(a, d)) return true;
+    return false;
+  };
+  for (const set of candidates) {
+    const kind = st.slot(set);
+    if (kind !== Slot.body && kind !== Slot.alt) continue;
+    const get = graph.setGets(set).values().next().value as Expr;
+    const v = set.kids[0];
+    const fv = fx.get(v);
+    if (fv.hasSideEffects() || fv.readsLocal(set.index)) continue;
+    // the root of the set's list that holds the get, and what lies on the way
+    const owner = st.parent(set)!;
+    let y = get;
+    let conditional = false;
+    let looped = false;
+    for (;;) {
+      const p = st.parent(y);
+      if (p === null) break;
+      const k = st.slot(y);
+      if (p === owner && k === kind) break;
+      if (p.op === O.if && (k === Slot.body || k === Slot.alt)) conditional = true;
+      if (p.op === O.loop && k === Slot.body) looped = true;
+      y = p;
+    }
+    if (st.parent(y) !== owner || st.slot(y) !== kind) continue;
+    if (!conditional && !looped) continue; // straight-line: simplify-locals' job
+    if (looped) {
+      const small = v.op === O.i32_const || v.op === O.i64_const || v.op === O.f32_const || v.op === O.f64_const ||
+        v.op === O.local_get || v.op === O.global_get;
+      if (!small && !(embedded && size(v, 4) <= 4)) continue;
+    }
+    const list = st.list(set)!;
+    const i = list.indexOf(set);
+    const j = list.indexOf(y);
+    if (i < 0 || j <= i) continue;
+    let ok = true;
+    for (let t = i + 1; t <= j && ok; t++) if (fx.get(list[t]).invalidates(fv)) ok = false;
+    if (!ok || related(set) || related(get)) continue;
+    // replace the get in its parent's operands
+    const gp = st.parent(get)!;
+    const gl = st.list(get)!;
+    const gi = gl.indexOf(get);
+    if (gi < 0 || gp === null) continue;
+    gl[gi] = v;
+    const nop = new Expr(O.nop, NONE);
+    list[i] = nop;
+    nops.add(nop);
+    done.push(set, get);
+    n++;
+  }
+  removeNodes(root, nops);
+  return n;
+}
+
+/** `drop (local.tee x v)` (left when a set whose value was a tee died) -> `local.set x v`. */
+function dropTees(root: Expr): number {
+  let n = 0;
+  forEachExpr([root], (e) => {
+    if (e.op === O.drop && e.kids[0].op === O.local_tee) {
+      const tee = e.kids[0];
+      e.op = O.local_set;
+      e.index = tee.index;
+      e.kids = tee.kids;
+      n++;
+    }
+  });
+  return n;
+}
+
+// ---- the pass -------------------------------------------------------------------------------
+
+/** What one walk finds worth trying (each step is skipped when its pattern is absent). */
+interface Shape {
+  /** A set or tee whose value is a get or tee of another local. */
+  copies: boolean;
+  /** A block/if without a result, and a set among the last roots of a list or before a `br`. */
+  results: boolean;
+  /** An if or loop, and a statement `local.set`. */
+  control: boolean;
+}
+
+function shapeOf(root: Expr): Shape {
+  let copies = false;
+  let structures = false;
+  let trailingSet = false;
+  let ifOrLoop = false;
+  let sets = false;
+  const lists: Expr[][] = [root.body];
+  forEachExpr(root.body, (e) => {
+    const op = e.op;
+    if (op === O.local_set || op === O.local_tee) {
+      const v = e.kids[0];
+      if ((v.op === O.local_get || v.op === O.local_tee) && v.index !== e.index) copies = true;
+      if (op === O.local_set) sets = true;
+    } else if (op === O.block || op === O.if || op === O.loop) {
+      if (op !== O.loop && e.type.length === 0 && e.params.length === 0) structures = true;
+      if (op !== O.block) ifOrLoop = true;
+      if (e.body.length > 0) lists.push(e.body);
+      if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
+    }
+  });
+  if (structures) {
+    for (const list of lists) {
+      for (let k = Math.max(0, list.length - MAX_TRAILING); k < list.length && !trailingSet; k++) {
+        if (list[k].op === O.local_set) trailingSet = true;
+      }
+      for (let k = 1; k < list.length && !trailingSet; k++) {
+        if (list[k].op === O.br && list[k - 1].op === O.local_set) trailingSet = true;
+      }
+      if (trailingSet) break;
+    }
+  }
+  return { copies, results: structures && trailingSet, control: ifOrLoop && sets };
+}
+
+export const promoteLocals: FunctionPass = {
+  name: 'promote-locals',
+  description: 'forward locals across control flow: pops back into trees, copy propagation, block/if results, sinking into arms; then simplify-locals',
+  scope: 'function',
+  run(cx, f) {
+    const root = cx.body(f);
+    const types = cx.module.localTypes(f);
+    const numParams = cx.module.types[f.type].params.length;
+    const embedded = embeddedTarget(cx);
+    let changed = false;
+    if (f.hasPops && unpop(f, root)) {
+      changed = true;
+      cx.changed(f);
+    }
+    if (f.hasPops) return changed; // the remaining steps move code: leave stack code alone
+    // values a tree just got back (step 1) are for simplify-locals to sink, even if nothing else
+    // applies
+    let unsunk = changed;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const shape = shapeOf(root);
+      let any = false;
+      // the context's analyses while the tree is as it was handed over, fresh ones after
+      let graph: LocalGraph | null = null;
+      const localGraph = (): LocalGraph =>
+        (graph ??= any || changed ? new LocalGraph(root, { cfg: buildLocalCfg(root, types.length), numParams })
+          : cx.localGraph(f));
+      // 2. copies
+      if (shape.copies) {
+        const g = localGraph();
+        if (propagateCopies(g.cfg, g) > 0) {
+          any = true;
+          graph = null;
+          removeDeadSets(root, types.length, numParams);
+          dropTees(root);
+        }
+      }
+      // 3. structured results
+      if (shape.results && structuredResults(root, types, embedded) > 0) {
+        any = true;
+        graph = null;
+      }
+      // 4. sinking into arms and loops
+      if (shape.control && sinkIntoControl(root, localGraph(), embedded) > 0) any = true;
+      if (!any && !unsunk) break;
+      unsunk = false;
+      if (any) {
+        changed = true;
+        cx.changed(f);
+      }
+      // 5. simplify-locals on the result
+      if (simplifyLocals.run(cx, f)) {
+        changed = true;
+        cx.changed(f);
+      } else if (!any) break;
+    }
+    return changed;
+  },
+};

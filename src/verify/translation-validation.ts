@@ -1,0 +1,807 @@
+// Translation validation: each function a pass changed is proven equivalent to what it was
+// before the pass, with Z3 (the `z3-solver` npm package), or the change is undone.
+//
+// For one change: both versions are encoded over the same inputs (verify/smt.ts): parameters,
+// initial mutable globals, memories and their sizes, and the world (everything outside the
+// module). The query "some input makes them end differently" (a different trap or none, other
+// results, globals, memory, memory size, or calls) goes to Z3:
+//
+// - level 1: calls uninterpreted, floats uninterpreted. unsat: proven. sat, with nothing
+//   abstracted: the model is a real counterexample (disproven).
+// - level 2 (only when level 1 found a model and something was abstracted): loop-free defined
+//   callees are executed in place and floats use the FP theory. unsat: proven; sat:
+//   disproven.
+//
+// Many queries simplify to `false` while being built (the pass changed nothing the outcome
+// depends on, or changed it in a way the term simplifier sees through): those are proven without
+// calling Z3. The time limit (default 2 s) covers both levels; running out is "timeout". A body
+// outside the model (loops that loop, pops, SIMD, ...) is "unsupported". Any failure of Z3
+// itself (an exception, running out of memory) is "error". The last three are "unverified":
+// the change is kept, or reverted with `strict`.
+//
+// z3-solver is loaded on first use (dynamic import), so runs without --verify never pay its
+// start-up (~0.3 s). Its worker threads do not keep Node alive; `shutdownZ3` terminates them
+// explicitly (tests and scripts call it at the end).
+//
+// The pass runner (optimize.ts, runPassesAsync) uses `PassVerifier`: it snapshots a function
+// (its bytes and locals) before a function pass, and the whole index space before a module pass;
+// after the pass it checks every changed function and reverts what is disproven. Callees
+// executed at level 2 are the pre-pass versions on both sides, so a caller's proof does not
+// depend on a callee change that may itself be reverted.
+
+import { writeFileSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { codeContext, readFunctionBody, type CodeContext } from '../binary/code-reader.js';
+import { decodeModule } from '../binary/decode.js';
+import { encodeFunctionEntry, encodeModule } from '../binary/encode.js';
+import { readNames } from '../binary/names.js';
+import { Func, type Custom, type Global, type Import, type Limits, type Module } from '../ir/module.js';
+import type { Expr } from '../ir/expr.js';
+import { O } from '../ir/opcodes.js';
+import type { FuncType, ValType } from '../ir/types.js';
+import type { PassContext } from '../passes/context.js';
+import {
+  equivalence, FunctionEncoder, Inputs, Smt, TRAP_NAMES, Unsupported,
+  type FunctionSource, type GlobalInfo, type Outcome, type SideEnv, type Term, toSmtLib,
+} from './smt.js';
+
+// ---- Z3, in a worker thread -------------------------------------------------------------------
+//
+// z3-solver runs in a worker thread of its own (this file is also the worker's script): a crash
+// inside Z3 (its pthreads report an out-of-memory or an abort as an uncaught exception, which
+// would end the process) then only ends that worker, the check counts as 'error', and the next
+// check starts a new worker. A check that overruns its time limit by far gets the worker
+// terminated the same way. Queries go to Z3 as SMT-LIB text (`Z3_eval_smtlib2_string`) in a
+// buffer on the Z3 heap that lives until the answer is back: z3-solver's own wrapper passes the
+// text on the caller's wasm stack, which is reused while the solver thread still reads it
+// (observed: random "keyword expected" errors near the end of long inputs). No other Z3 object
+// is created per query, so no garbage-collector finalizer touches Z3 while a check runs.
+
+interface SolveResult {
+  status: 'sat' | 'unsat' | 'unknown';
+  reason: string;
+  /** Values of the model's constants, as SMT-LIB text, by name. */
+  values: Map<string, string>;
+}
+
+interface SolveRequest {
+  id: number;
+  text: string;
+  names: string[];
+  timeoutMs: number;
+  floats: boolean;
+}
+
+type SolveReply = { id: number; status: SolveResult['status']; reason: string; values: [string, string][] } | { id: number; error: string };
+
+/**
+ * The strategies: simplification and equation solving first (they remove most of the state
+ * plumbing), then Z3's SMT core; with floating-point terms, translated to bit-vectors and
+ * bit-blasted first. On these queries they are several times faster than the default
+ * `(check-sat)` for logic ALL, and the FP one 50x faster than the SMT core's FP solver
+ * (measured on the sem repro, the fuzz corpus and trunc(convert(x)) == x).
+ */
+const TACTIC = '(then simplify solve-eqs smt)';
+const FP_TACTIC = '(then simplify solve-eqs fpa2bv simplify solve-eqs bit-blast smt)';
+
+/** Top-level elements of an s-expression list, as text: `((a 1) (b (x y)))` -> ['(a 1)', '(b (x y))']. */
+function listItems(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let inBar = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '|') inBar = !inBar;
+    if (inBar) continue;
+    if (c === '(') {
+      depth++;
+      if (depth === 2) start = i;
+    } else if (c === ')') {
+      if (depth === 2 && start >= 0) {
+        out.push(text.slice(start, i + 1));
+        start = -1;
+      }
+      depth--;
+    }
+  }
+  return out;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The worker side: answers SolveRequests with one Z3 context, one at a time. */
+async function z3Worker(): Promise<void> {
+  const port = parentPort!;
+  let run: (cmds: string) => Promise<string>;
+  try {
+    const mod: any = await import('z3-solver');
+    const api = await mod.init();
+    const ctx = api.Context('weft');
+    const em = api.em;
+    const encoder = new TextEncoder();
+    run = async (cmds: string): Promise<string> => {
+      const bytes = encoder.encode(cmds);
+      const ptr: number = em._malloc(bytes.length + 1);
+      try {
+        const heap: Uint8Array = em.HEAPU8;
+        heap.set(bytes, ptr);
+        heap[ptr + bytes.length] = 0;
+        return await em.async_call(em._async_Z3_eval_smtlib2_string, ctx.ptr, ptr);
+      } finally {
+        em._free(ptr);
+      }
+    };
+  } catch (e) {
+    port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  const errorOf = (out: string) => /\(error "([^"]*)"\)/.exec(out)?.[1] ?? null;
+  const solveHere = async (q: SolveRequest): Promise<SolveReply> => {
+    const t0 = performance.now();
+    const attempt = async (strategy: string, ms: number): Promise<string> => {
+      const load = await run(`(reset)(set-option :timeout ${Math.max(1, Math.floor(ms))})\n${q.text}`);
+      if (errorOf(load) !== null) return load;
+      return run(strategy);
+    };
+    let out = await attempt(`(check-sat-using ${q.floats ? FP_TACTIC : TACTIC})`, q.timeoutMs);
+    let err = errorOf(out);
+    // the tactic may give up on a theory combination the default strategy handles
+    const left = q.timeoutMs - (performance.now() - t0);
+    if (err !== null && /incomplete|unsupported/.test(err) && left > 1) {
+      out = await attempt('(check-sat)', left);
+      err = errorOf(out);
+    }
+    if (err !== null) {
+      await run('(reset)');
+      if (/canceled|timeout/i.test(err)) return { id: q.id, status: 'unknown', reason: 'timeout', values: [] };
+      return { id: q.id, error: err };
+    }
+    const status = out.trim().split(/\s+/).pop() as string;
+    const values: [string, string][] = [];
+    let reason = '';
+    if (status === 'sat' && q.names.length > 0) {
+      const got = await run(`(get-value (${q.names.map((n) => `|${n}|`).join(' ')}))`);
+      for (const item of listItems(got)) {
+        const m = /^\(\s*\|?([^|\s]+)\|?\s+([\s\S]*)\)$/.exec(item);
+        if (m) values.push([m[1], m[2].trim()]);
+      }
+    } else if (status === 'unknown') {
+      const info = await run('(get-info :reason-unknown)');
+      reason = /:reason-unknown\s+"?([^")]*)/.exec(info)?.[1] ?? 'unknown';
+    } else if (status !== 'unsat' && status !== 'sat') {
+      await run('(reset)');
+      return { id: q.id, error: `unexpected answer: ${out.trim().slice(0, 200)}` };
+    }
+    await run('(reset)');
+    return { id: q.id, status: status as SolveResult['status'], reason, values };
+  };
+  port.on('message', (q: SolveRequest) => {
+    solveHere(q).then((r) => port.postMessage(r), (e) => port.postMessage({ id: q.id, error: e instanceof Error ? e.message : String(e) }));
+  });
+  port.postMessage({ ready: true });
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+if (!isMainThread && (workerData as { weftZ3?: boolean } | null)?.weftZ3 === true) void z3Worker();
+
+/** The main side: one worker, started on first use, restarted after a crash or a hang. */
+class Z3Client {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (r: SolveReply) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  /** Starts the worker (and z3-solver in it) if it is not running; resolves when it is ready. */
+  start(): Promise<void> {
+    if (this.ready) return this.ready;
+    const w = new Worker(new URL(import.meta.url), { workerData: { weftZ3: true } });
+    this.worker = w;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const fail = (why: string) => {
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.resolve({ id, error: why });
+        }
+        this.pending.clear();
+        if (this.worker === w) {
+          this.worker = null;
+          this.ready = null;
+        }
+        reject(new Error(why));
+      };
+      w.on('message', (m: { ready?: boolean; error?: string } & Partial<SolveReply>) => {
+        if (m.ready === true) {
+          w.unref();
+          resolve();
+          return;
+        }
+        if (m.ready === false) {
+          fail(`z3-solver failed to start: ${m.error}`);
+          void w.terminate();
+          return;
+        }
+        const p = this.pending.get(m.id!);
+        if (!p) return;
+        this.pending.delete(m.id!);
+        clearTimeout(p.timer);
+        if (this.pending.size === 0) w.unref();
+        p.resolve(m as SolveReply);
+      });
+      w.on('error', (e) => fail(`the Z3 worker failed: ${e instanceof Error ? e.message : String(e)}`));
+      w.on('exit', (code) => fail(`the Z3 worker exited (status ${code})`));
+    });
+    this.ready.catch(() => undefined);
+    return this.ready;
+  }
+
+  async solve(text: string, names: string[], timeoutMs: number, floats: boolean): Promise<SolveResult> {
+    await this.start();
+    const w = this.worker!;
+    const id = this.nextId++;
+    const reply = await new Promise<SolveReply>((resolve) => {
+      // Z3 honours its time limit; a check that overruns it by far is a hang: end the worker
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ id, status: 'unknown', reason: 'timeout (the solver did not stop; restarted)', values: [] });
+        void this.stop();
+      }, timeoutMs + 20000);
+      this.pending.set(id, { resolve, timer });
+      w.ref();
+      w.postMessage({ id, text, names, timeoutMs, floats } satisfies SolveRequest);
+    });
+    if ('error' in reply) throw new Error(reply.error);
+    return { status: reply.status, reason: reply.reason, values: new Map(reply.values) };
+  }
+
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    if (w) await w.terminate();
+  }
+}
+
+const z3 = new Z3Client();
+let dumps = 0;
+
+/** Starts z3-solver (in its worker) ahead of the first check. */
+export function loadZ3(): Promise<void> {
+  return z3.start();
+}
+
+/** Stops z3-solver's worker (a later check starts it again). */
+export async function shutdownZ3(): Promise<void> {
+  await z3.stop();
+}
+
+async function solve(text: string, names: string[], timeoutMs: number, floats: boolean): Promise<SolveResult> {
+  const dir = process.env.WEFT_SMT_DUMP;
+  if (dir) writeFileSync(`${dir}/q${dumps++}.smt2`, `${text}(check-sat-using ${floats ? FP_TACTIC : TACTIC})\n`); // debugging
+  return z3.solve(text, names, timeoutMs, floats);
+}
+
+// ---- one comparison -----------------------------------------------------------------------------
+
+export type VerdictStatus = 'proven' | 'disproven' | 'unsupported' | 'timeout' | 'error';
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** Why not proven (the unsupported construct, Z3's reason, the error), or how it was proven. */
+  reason: string;
+  /** For 'disproven': the distinguishing inputs and both outcomes, one line each. */
+  counterexample: string | null;
+  ms: number;
+  /** 0: proven while building the query (no solver call); 1 or 2: the level that decided. */
+  level: number;
+}
+
+export interface PairOptions {
+  timeoutMs: number;
+  /** Mutable globals of either side (key and type): compared at the end. */
+  mutableGlobals: { key: string; type: ValType }[];
+  memories: readonly Limits[];
+  /** Most nodes executed in callees at level 2 (default 20000). */
+  inlineBudget?: number;
+}
+
+function sameSig(a: FuncType, b: FuncType): boolean {
+  return a.params.length === b.params.length && a.results.length === b.results.length &&
+    a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
+}
+
+/** How many times each defined function is called directly. */
+function definedCalls(src: FunctionSource): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack: Expr[] = [src.tree];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if ((e.op === O.call || e.op === O.return_call) && src.env.body(e.index) !== null) {
+      const k = src.env.funcKey(e.index);
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    for (const k of e.kids) stack.push(k);
+    for (const k of e.body) stack.push(k);
+    if (e.alt) for (const k of e.alt) stack.push(k);
+  }
+  return out;
+}
+
+function sameCalls(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, n] of a) if (b.get(k) !== n) return false;
+  return true;
+}
+
+/** Proves (or refutes) that `post` behaves as `pre` for every input. Never throws. */
+export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: PairOptions): Promise<Verdict> {
+  const t0 = performance.now();
+  const done = (status: VerdictStatus, reason: string, level: number, counterexample: string | null = null): Verdict =>
+    ({ status, reason, counterexample, ms: performance.now() - t0, level });
+  if (!sameSig(pre.type, post.type)) return done('unsupported', 'the signature changed', 1);
+  // Uninterpreted calls prove nothing when the two sides call different defined functions
+  // (the inliner's changes): then callees are executed from the start.
+  const inlineFirst = !sameCalls(definedCalls(pre), definedCalls(post));
+  let loadMs = 0;
+  for (const level of [1, 2]) {
+    let b: Smt, inputs: Inputs, A: Outcome, B: Outcome, query: Term;
+    try {
+      b = new Smt();
+      inputs = new Inputs(b, pre.type.params, o.mutableGlobals, o.memories);
+      const opts = { exactFloats: level === 2, inlineCalls: level === 2 || inlineFirst, inlineBudget: o.inlineBudget ?? 20000 };
+      A = new FunctionEncoder(b, inputs, opts).encode(pre);
+      B = new FunctionEncoder(b, inputs, opts).encode(post);
+      query = b.and(inputs.preconditions(), b.not(equivalence(b, A, B)));
+    } catch (e) {
+      if (e instanceof Unsupported) return done('unsupported', e.message, level);
+      if (process.env.WEFT_SMT_DUMP) console.error(e);
+      return done('error', `encoder: ${e instanceof Error ? e.message : String(e)}`, level);
+    }
+    if (query === b.F) return done('proven', level === 1 ? 'by simplification' : 'by simplification at level 2', 0);
+    let left: number;
+    try {
+      // loading z3-solver (once per process) does not count against the time limit
+      const tl = performance.now();
+      await loadZ3();
+      loadMs += performance.now() - tl;
+      left = o.timeoutMs - (performance.now() - t0 - loadMs);
+    } catch (e) {
+      return done('error', `${e instanceof Error ? e.message : String(e)}`, level);
+    }
+    if (left <= 0) return done('timeout', 'time limit reached before the solver ran', level);
+    const named: [string, Term][] = [['out.pre.kind', A.kind], ['out.post.kind', B.kind]];
+    A.results.forEach((r, i) => named.push([`out.pre.result${i}`, r]));
+    B.results.forEach((r, i) => named.push([`out.post.result${i}`, r]));
+    let r: SolveResult;
+    try {
+      const q = toSmtLib(b, [query], named);
+      r = await solve(q.text, q.names, left, q.floats);
+    } catch (e) {
+      // a failure inside Z3 (including running out of memory): the worker restarts next time
+      return done('error', `z3: ${e instanceof Error ? e.message : String(e)}`, level);
+    }
+    if (r.status === 'unsat') return done('proven', `z3, level ${level}`, level);
+    if (r.status === 'unknown') {
+      return /timeout|canceled|interrupted/i.test(r.reason)
+        ? done('timeout', `z3: ${r.reason}`, level)
+        : done('error', `z3: ${r.reason || 'unknown'}`, level);
+    }
+    if (level === 2 || !(A.abstracted || B.abstracted)) {
+      return done('disproven', `counterexample at level ${level}`, level, formatCounterexample(r.values, pre, inputs, o));
+    }
+  }
+  return done('error', 'internal: no level decided', 2);
+}
+
+// ---- counterexamples --------------------------------------------------------------------------
+
+const TYPE_NAMES: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+
+function bvValue(text: string | undefined): bigint | null {
+  if (text === undefined) return null;
+  const m = /^#x([0-9a-f]+)$/i.exec(text) ?? null;
+  if (m) return BigInt(`0x${m[1]}`);
+  const k = /^#b([01]+)$/.exec(text);
+  if (k) return BigInt(`0b${k[1]}`);
+  return null;
+}
+
+function showValue(text: string | undefined, t: ValType | null): string {
+  const v = bvValue(text);
+  if (v === null) return text ?? '?';
+  const hex = `0x${v.toString(16)}`;
+  if (t === 0x7f) return `${BigInt.asIntN(32, v)} (${hex})`;
+  if (t === 0x7e) return `${BigInt.asIntN(64, v)} (${hex})`;
+  return hex;
+}
+
+function showOutcome(values: Map<string, string>, side: 'pre' | 'post', results: readonly ValType[]): string {
+  const kind = bvValue(values.get(`out.${side}.kind`));
+  if (kind === null) return '?';
+  if (kind !== 0n) return `traps (${TRAP_NAMES[Number(kind)] ?? `a callee's trap ${kind}`})`;
+  if (results.length === 0) return 'returns';
+  return `returns ${results.map((t, i) => showValue(values.get(`out.${side}.result${i}`), t)).join(', ')}`;
+}
+
+function formatCounterexample(values: Map<string, string>, pre: FunctionSource, inputs: Inputs, o: PairOptions): string {
+  const lines: string[] = [];
+  const params = pre.type.params;
+  if (params.length > 0) {
+    lines.push(`inputs: ${params.map((t, i) => `p${i}: ${TYPE_NAMES[t] ?? t} = ${showValue(values.get(`p${i}`), t)}`).join(', ')}`);
+  }
+  const gl: string[] = [];
+  inputs.slots.forEach((key, j) => {
+    const v = values.get(`g.${key}`);
+    if (v !== undefined) gl.push(`${key} = ${showValue(v, inputs.slotTypes[j])}`);
+  });
+  if (gl.length > 0) lines.push(`globals: ${gl.join(', ')}`);
+  o.memories.forEach((_, k) => {
+    const pages = values.get(`pages${k}`);
+    const mem = values.get(`mem${k}`);
+    if (pages !== undefined) lines.push(`memory ${k}: ${showValue(pages, null)} pages${mem !== undefined ? `, bytes ${oneLine(mem, 300)}` : ''}`);
+  });
+  lines.push(`before: ${showOutcome(values, 'pre', pre.type.results)}`);
+  lines.push(`after:  ${showOutcome(values, 'post', pre.type.results)}`);
+  return lines.join('\n');
+}
+
+function oneLine(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ');
+  return t.length > max ? `${t.slice(0, max)}...` : t;
+}
+
+// ---- module views -------------------------------------------------------------------------------
+
+/** The module's index spaces at one moment (the live module, or a snapshot before a pass). */
+interface View {
+  types: readonly FuncType[];
+  imports: readonly Import[];
+  funcs: readonly Func[];
+  globals: readonly Global[];
+  memories: readonly Limits[];
+  ctx: CodeContext;
+}
+
+function liveView(m: Module): View {
+  return { types: m.types, imports: m.imports, funcs: m.funcs, globals: m.globals, memories: m.memoryTypes(), ctx: codeContext(m) };
+}
+
+function frozenView(m: Module): View {
+  const ctx = codeContext(m);
+  const types = m.types.slice();
+  return {
+    types, imports: m.imports.slice(), funcs: m.funcs.slice(), globals: m.globals.slice(),
+    memories: m.memoryTypes(), ctx: { ...ctx, types },
+  };
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Bytes of a function entry now (locals + code). */
+function entryBytes(m: Module, f: Func): Uint8Array {
+  if (f.tree && f.dirty) return encodeFunctionEntry(m, f);
+  const s = m.source(f);
+  return s.bytes.subarray(s.start, s.end);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A function's state before a pass, enough to check and to restore it. */
+interface FuncSnapshot {
+  /** The entry's bytes (locals + code). */
+  bytes: Uint8Array;
+  /** f.code then (null: the input's range), restored when the function was clean. */
+  code: Uint8Array | null;
+  clean: boolean;
+  locals: ValType[];
+  hasPops: boolean;
+  customs: { c: Custom; payload: Uint8Array; origin: Uint8Array | null }[];
+  customList: Custom[];
+}
+
+interface ModuleSnapshot {
+  view: View;
+  funcs: Map<Func, FuncSnapshot>;
+  /** The whole module, for undoing a pass that changed the index spaces. */
+  bytes: Uint8Array;
+}
+
+export interface VerifyRecord {
+  pass: string;
+  /** Function index (imports first) after the pass. */
+  func: number;
+  name: string | null;
+  status: VerdictStatus;
+  /** What was done: kept the change, or reverted it. */
+  action: 'kept' | 'reverted';
+  reason: string;
+  ms: number;
+  counterexample: string | null;
+}
+
+export interface VerifierOptions {
+  strict: boolean;
+  timeoutMs: number;
+  /** Receives one line per verified change (and the counterexamples); for --verbose. */
+  log?: (line: string) => void;
+}
+
+/** Outcome counts of one pass. */
+export interface PassVerifyCounts {
+  proven: number;
+  reverted: number;
+  unverified: number;
+}
+
+export class PassVerifier {
+  readonly records: VerifyRecord[] = [];
+  private keys = new WeakMap<object, string>();
+  private nextKey = 0;
+  /** Decoded callee bodies of the current check: per function, the bytes and view they were decoded from. */
+  private bodies = new Map<Func, { bytes: Uint8Array; view: View; src: FunctionSource }>();
+  private names: { payload: Uint8Array | null; map: Map<number, string> } = { payload: null, map: new Map() };
+
+  constructor(readonly m: Module, readonly cx: PassContext, readonly opts: VerifierOptions) {}
+
+  private key(o: object): string {
+    let k = this.keys.get(o);
+    if (k === undefined) this.keys.set(o, (k = `e${this.nextKey++}`));
+    return k;
+  }
+
+  // ---- environments ----
+
+  private env(view: View, bodyOf: (f: Func) => FunctionSource | null): SideEnv {
+    const importFuncs: Import[] = [];
+    const globals: GlobalInfo[] = [];
+    for (const imp of view.imports) {
+      if (imp.desc.kind === 'func') importFuncs.push(imp);
+      else if (imp.desc.kind === 'global') {
+        globals.push({ key: `import.${imp.module}.${imp.name}`, type: imp.desc.global.type, mutable: imp.desc.global.mutable, init: null });
+      }
+    }
+    for (const g of view.globals) globals.push({ key: this.key(g), type: g.type.type, mutable: g.type.mutable, init: g.init });
+    const nImp = importFuncs.length;
+    const typeIndex = (i: number): number => {
+      if (i < nImp) {
+        const d = importFuncs[i].desc;
+        return d.kind === 'func' ? d.type : -1;
+      }
+      return view.funcs[i - nImp].type;
+    };
+    return {
+      types: view.types,
+      funcType: (i) => view.types[typeIndex(i)],
+      funcKey: (i) => (i < nImp ? `import.${importFuncs[i].module}.${importFuncs[i].name}` : this.key(view.funcs[i - nImp])),
+      body: (i) => (i < nImp ? null : bodyOf(view.funcs[i - nImp])),
+      globals,
+      memories: view.memories,
+    };
+  }
+
+  private mutableGlobals(...envs: SideEnv[]): { key: string; type: ValType }[] {
+    const out: { key: string; type: ValType }[] = [];
+    for (const env of envs) for (const g of env.globals) if (g.mutable) out.push({ key: g.key, type: g.type });
+    return out;
+  }
+
+  /** Decodes `bytes` as the body of `f` (signature from `view`), for `env`. */
+  private decode(f: Func, bytes: Uint8Array, view: View, env: SideEnv): FunctionSource {
+    const tmp = new Func(f.type);
+    tmp.code = bytes;
+    readFunctionBody(view.ctx, this.m, tmp);
+    return { key: this.key(f), tree: tmp.tree!, locals: tmp.locals, type: view.types[f.type], hasPops: tmp.hasPops, env };
+  }
+
+  /** A callee's body as executed at level 2 (decoded once per version of its bytes). */
+  private calleeBody(f: Func, bytes: Uint8Array, view: View, env: SideEnv): FunctionSource | null {
+    const hit = this.bodies.get(f);
+    if (hit && hit.bytes === bytes && hit.view === view) return hit.src;
+    try {
+      const src = this.decode(f, bytes, view, env);
+      this.bodies.set(f, { bytes, view, src });
+      return src;
+    } catch {
+      return null;
+    }
+  }
+
+  private funcName(f: Func): { index: number; name: string | null } {
+    const i = this.m.funcs.indexOf(f);
+    const index = i < 0 ? -1 : this.m.numImportedFuncs + i;
+    const payload = this.m.customs.find((c) => c.name === 'name')?.payload ?? null;
+    if (payload !== this.names.payload) this.names = { payload, map: readNames(this.m).functions };
+    if (index < 0) return { index, name: null };
+    const exported = this.m.exports.find((x) => x.kind === 'func' && x.index === index)?.name;
+    return { index, name: this.names.map.get(index) ?? (exported !== undefined ? `export "${exported}"` : null) };
+  }
+
+  private record(pass: string, f: Func, v: Verdict, action: 'kept' | 'reverted'): void {
+    const { index, name } = this.funcName(f);
+    const rec: VerifyRecord = { pass, func: index, name, status: v.status, action, reason: v.reason, ms: v.ms, counterexample: v.counterexample };
+    this.records.push(rec);
+    const log = this.opts.log;
+    if (log) {
+      const label = name ?? `func[${index}]`;
+      log(`verify: ${pass}: ${label}: ${v.status}${action === 'reverted' ? ', reverted' : ''} (${v.reason}; ${v.ms.toFixed(0)} ms)`);
+      if (v.counterexample) for (const line of v.counterexample.split('\n')) log(`  ${line}`);
+    }
+  }
+
+  private decide(v: Verdict): 'proven' | 'reverted' | 'unverified' {
+    if (v.status === 'proven') return 'proven';
+    if (v.status === 'disproven' || this.opts.strict) return 'reverted';
+    return 'unverified';
+  }
+
+  // ---- function passes ----
+
+  snapshotFunction(f: Func): FuncSnapshot {
+    const m = this.m;
+    const clean = !(f.tree && f.dirty);
+    return {
+      bytes: entryBytes(m, f), code: f.code, clean, locals: f.locals.slice(), hasPops: f.hasPops,
+      customs: m.customs.map((c) => ({ c, payload: c.payload, origin: c.origin })), customList: m.customs.slice(),
+    };
+  }
+
+  private restoreFunction(f: Func, s: FuncSnapshot): void {
+    f.tree = null;
+    f.code = s.clean ? s.code : s.bytes;
+    f.locals = s.locals;
+    f.hasPops = s.hasPops;
+    f.dirty = false;
+    this.m.customs = s.customList;
+    for (const x of s.customs) {
+      x.c.payload = x.payload;
+      x.c.origin = x.origin;
+    }
+    this.cx.forget(f);
+  }
+
+  /** After a function pass changed `f`: proves the change, or reverts it. */
+  async afterFunctionPass(pass: string, f: Func, snap: FuncSnapshot): Promise<'proven' | 'reverted' | 'unverified'> {
+    const m = this.m;
+    const view = liveView(m);
+    this.bodies.clear();
+    let env: SideEnv;
+    // callees: their current bodies (the function itself is never executed in place: recursion)
+    env = this.env(view, (g) => (g === f ? null : this.calleeBody(g, entryBytes(m, g), view, env)));
+    let v: Verdict;
+    try {
+      const pre = this.decode(f, snap.bytes, view, env);
+      const post: FunctionSource = { key: this.key(f), tree: f.tree!, locals: f.locals, type: m.types[f.type], hasPops: f.hasPops, env };
+      v = await verifyPair(pre, post, { timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(env), memories: view.memories });
+    } catch (e) {
+      v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
+    }
+    const d = this.decide(v);
+    if (d === 'reverted') this.restoreFunction(f, snap);
+    this.record(pass, f, v, d === 'reverted' ? 'reverted' : 'kept');
+    return d;
+  }
+
+  // ---- module passes ----
+
+  snapshotModule(): ModuleSnapshot {
+    const m = this.m;
+    const funcs = new Map<Func, FuncSnapshot>();
+    for (const f of m.funcs) funcs.set(f, this.snapshotFunction(f));
+    return { view: frozenView(m), funcs, bytes: encodeModule(m) };
+  }
+
+  /** After a module pass: checks every function whose bytes changed; reverts what is disproven. */
+  async afterModulePass(pass: string, snap: ModuleSnapshot): Promise<PassVerifyCounts> {
+    const m = this.m;
+    this.bodies.clear();
+    const counts: PassVerifyCounts = { proven: 0, reverted: 0, unverified: 0 };
+    const before = snap.view;
+    const after = liveView(m);
+    const sameSpaces = sameList(before.funcs, after.funcs) && sameList(before.imports, after.imports) &&
+      sameList(before.globals, after.globals) && before.types.every((t, i) => t === after.types[i]);
+    // callees at level 2: the pre-pass version on both sides
+    const preBody = (g: Func): FunctionSource | null => {
+      const s = snap.funcs.get(g);
+      return s ? this.calleeBody(g, s.bytes, before, preEnv) : this.calleeBody(g, entryBytes(m, g), after, postEnv);
+    };
+    const preEnv: SideEnv = this.env(before, preBody);
+    const postEnv: SideEnv = this.env(after, preBody);
+    const changed: [Func, FuncSnapshot, Uint8Array][] = [];
+    for (const f of m.funcs) {
+      const s = snap.funcs.get(f);
+      if (!s) continue; // a new function: nothing to compare with
+      const now = entryBytes(m, f);
+      if (!sameBytes(now, s.bytes)) changed.push([f, s, now]);
+    }
+    const reverts: [Func, FuncSnapshot][] = [];
+    const verdicts: [Func, Verdict, 'proven' | 'reverted' | 'unverified'][] = [];
+    for (const [f, s, now] of changed) {
+      let v: Verdict;
+      try {
+        const pre = this.decode(f, s.bytes, before, preEnv);
+        const post = this.decode(f, now, after, postEnv);
+        v = await verifyPair(pre, post, {
+          timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(preEnv, postEnv), memories: after.memories,
+        });
+      } catch (e) {
+        v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
+      }
+      const d = this.decide(v);
+      verdicts.push([f, v, d]);
+      if (d === 'reverted') reverts.push([f, s]);
+    }
+    if (reverts.length > 0 && !sameSpaces) {
+      // the pass renumbered functions, globals or types: its changes can only be undone together
+      const restored = decodeModule(snap.bytes);
+      const features = m.features;
+      Object.assign(m, restored);
+      m.features = features;
+      this.cx.moduleChanged();
+      for (const [f, v] of verdicts) {
+        this.recordFor(pass, f, v, 'reverted', before);
+        counts.reverted++;
+      }
+      this.opts.log?.(`verify: ${pass}: the whole pass was undone (it renumbered the module, so one function's change cannot be reverted alone)`);
+      return counts;
+    }
+    for (const [f, s] of reverts) this.restoreFunction(f, s);
+    for (const [f, v, d] of verdicts) {
+      this.record(pass, f, v, d === 'reverted' ? 'reverted' : 'kept');
+      counts[d]++;
+    }
+    return counts;
+  }
+
+  private recordFor(pass: string, f: Func, v: Verdict, action: 'kept' | 'reverted', view: View): void {
+    const i = view.funcs.indexOf(f);
+    const index = i < 0 ? -1 : view.imports.filter((x) => x.desc.kind === 'func').length + i;
+    this.records.push({ pass, func: index, name: null, status: v.status, action, reason: v.reason, ms: v.ms, counterexample: v.counterexample });
+    this.opts.log?.(`verify: ${pass}: func[${index}]: ${v.status}, reverted (${v.reason})`);
+    if (v.counterexample) for (const line of v.counterexample.split('\n')) this.opts.log?.(`  ${line}`);
+  }
+}
+
+// ---- reporting --------------------------------------------------------------------------------
+
+/** The --stats lines about verification: totals, then one line per changed function. */
+export function formatVerification(records: readonly VerifyRecord[]): string[] {
+  const lines: string[] = [];
+  const count = (rs: readonly VerifyRecord[], f: (r: VerifyRecord) => boolean) => rs.filter(f).length;
+  const proven = (r: VerifyRecord) => r.status === 'proven';
+  const reverted = (r: VerifyRecord) => r.action === 'reverted';
+  const unverified = (r: VerifyRecord) => r.status !== 'proven' && r.action === 'kept';
+  lines.push(`verification: ${records.length} changes checked: ${count(records, proven)} proven, ` +
+    `${count(records, reverted)} reverted, ${count(records, unverified)} unverified`);
+  const byFunc = new Map<string, VerifyRecord[]>();
+  for (const r of records) {
+    const label = r.name ?? `func[${r.func}]`;
+    let l = byFunc.get(label);
+    if (!l) byFunc.set(label, (l = []));
+    l.push(r);
+  }
+  for (const [label, rs] of byFunc) {
+    const passes = rs.map((r) => r.pass).join(', ');
+    const p = count(rs, proven);
+    if (p === rs.length) {
+      lines.push(`  ${label}: ${rs.length === 1 ? 'its change' : `all ${rs.length} changes`} proven (${passes})`);
+      continue;
+    }
+    const rest = rs.filter((r) => !proven(r)).map((r) => `${r.pass}: ${r.status}${r.action === 'reverted' ? ', reverted' : ''} (${r.reason})`);
+    lines.push(`  ${label}: ${p} of ${rs.length} changes proven; ${rest.join('; ')}`);
+  }
+  return lines;
+}
+
+/** Checks the conjunction of `asserts` with Z3 (for tests of the encoding): 'sat', 'unsat' or 'unknown'. */
+export async function checkTerms(b: Smt, asserts: Term[], timeoutMs = 10000): Promise<SolveResult['status']> {
+  const conj = b.and(...asserts);
+  if (conj === b.F) return 'unsat';
+  const q = toSmtLib(b, [conj]);
+  return (await solve(q.text, [], timeoutMs, q.floats)).status;
+}

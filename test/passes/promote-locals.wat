@@ -1,0 +1,373 @@
+;; PASSES: promote-locals
+(module
+  (import "env" "imp" (func $imp (param i32) (result i32)))
+  (import "env" "log" (func $log (param i32)))
+  (memory 1)
+  (global $flag (mut i32) (i32.const 0))
+
+  ;; across if/else: both arms write $x last, and $x is the first thing read after the if:
+  ;; the if yields the value, which flows straight into its use
+  (func $if_else_result (param i32 i32) (result i32)
+    (local $x i32)
+    (if (local.get 0)
+      (then (call $log (i32.const 1)) (local.set $x (i32.const 10)))
+      (else (local.set $x (call $imp (local.get 1)))))
+    (i32.add (local.get $x) (i32.const 3)))
+  ;; CHECK: (func $if_else_result (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (if $B0 (result i32)
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (then
+  ;; CHECK:         (call 1
+  ;; CHECK:           (i32.const 1))
+  ;; CHECK:         (i32.const 10))
+  ;; CHECK:       (else
+  ;; CHECK:         (call 0
+  ;; CHECK:           (local.get 1))))
+  ;; CHECK:     (i32.const 3)))
+
+  ;; across br: every exit of the block (two branches and the fall-through) writes $x
+  (func $block_br_result (param i32 i32) (result i32)
+    (local $x i32)
+    (block $done
+      (if (local.get 0) (then (local.set $x (i32.const 1)) (br $done)))
+      (if (local.get 1) (then (local.set $x (i32.const 2)) (br $done)))
+      (local.set $x (i32.mul (local.get 0) (local.get 1))))
+    (i32.mul (local.get $x) (local.get 1)))
+  ;; CHECK: (func $block_br_result (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (i32.mul
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (if $B1
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (then
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const 1))))
+  ;; CHECK:       (if $B2
+  ;; CHECK:         (local.get 1)
+  ;; CHECK:         (then
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const 2))))
+  ;; CHECK:       (i32.mul
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (local.get 1)))
+  ;; CHECK:     (local.get 1)))
+
+  ;; a set that is not last in its arm still moves to the exit when what follows cannot tell
+  (func $if_result_past_store (param i32 i32) (result i32)
+    (local $x i32)
+    (if (local.get 1)
+      (then (local.set $x (i32.const 7)) (i32.store (local.get 0) (i32.const 1)))
+      (else (local.set $x (i32.const 8))))
+    (local.get $x))
+  ;; CHECK: (func $if_result_past_store (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (if $B0 (result i32)
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (then
+  ;; CHECK:       (i32.store
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (i32.const 1))
+  ;; CHECK:       (i32.const 7))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 8))))
+
+  ;; into an if arm: a pure single-use value is evaluated only where it is used
+  (func $into_arm (param i32 i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.mul (local.get 0) (local.get 1)))
+    (if (result i32) (local.get 2)
+      (then (i32.add (local.get $x) (i32.const 1)))
+      (else (i32.const 0))))
+  ;; CHECK: (func $into_arm (param i32 i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (if $B0 (result i32)
+  ;; CHECK:     (local.get 2)
+  ;; CHECK:     (then
+  ;; CHECK:       (i32.add
+  ;; CHECK:         (i32.mul
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (local.get 1))
+  ;; CHECK:         (i32.const 1)))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 0))))
+
+  ;; into a loop: only a constant or a single get (generic target), no local left
+  (func $const_into_loop (param i32) (result i32)
+    (local $k i32) (local $n i32)
+    (local.set $k (i32.const 3))
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (local.get $k)))
+      (br_if $l (i32.lt_u (local.get $n) (local.get 0))))
+    (local.get $n))
+  ;; CHECK: (func $const_into_loop (param i32) (result i32)
+  ;; CHECK:   (local i32 i32)
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (i32.lt_u
+  ;; CHECK:         (local.tee 2
+  ;; CHECK:           (i32.add
+  ;; CHECK:             (local.get 2)
+  ;; CHECK:             (i32.const 3)))
+  ;; CHECK:         (local.get 0))))
+  ;; CHECK:   (local.get 2))
+
+  ;; the pointer-reload pattern: an inlined callee copies the pointer argument into its own
+  ;; parameter local, then into another, across a conditional call; the copies go and the
+  ;; pointer is read once, where it is used
+  (func $pointer_reload (param $ptr i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32)
+    (local.set $a (local.get $ptr))
+    (local.set $b (local.get $a))
+    (if (i32.eqz (global.get $flag)) (then (call $log (i32.const 0))))
+    (local.set $c (local.get $b))
+    (i32.load offset=8 (local.get $c)))
+  ;; CHECK: (func $pointer_reload (param i32) (result i32)
+  ;; CHECK:   (local i32 i32 i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (i32.eqz
+  ;; CHECK:       (global.get 0))
+  ;; CHECK:     (then
+  ;; CHECK:       (call 1
+  ;; CHECK:         (i32.const 0))))
+  ;; CHECK:   (i32.load offset=8
+  ;; CHECK:     (local.get 0)))
+
+  ;; copies across a loop: the source is never written again, every copy goes
+  (func $copy_across_loop (param $p i32) (param $n i32) (result i32)
+    (local $q i32) (local $acc i32)
+    (local.set $q (local.get $p))
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $q))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+  ;; CHECK: (func $copy_across_loop (param i32 i32) (result i32)
+  ;; CHECK:   (local i32 i32)
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (local.set 3
+  ;; CHECK:       (i32.add
+  ;; CHECK:         (local.get 3)
+  ;; CHECK:         (i32.load
+  ;; CHECK:           (local.get 0))))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.tee 1
+  ;; CHECK:         (i32.sub
+  ;; CHECK:           (local.get 1)
+  ;; CHECK:           (i32.const 1)))))
+  ;; CHECK:   (local.get 3))
+
+  ;; stack code put back into a tree (a loom-inlined call storing its arguments): the values
+  ;; are evaluated first, the locals written after; here each set can take its value
+  (func $stack_args_to_tree (param i32 i32) (result i32)
+    (local $a i32) (local $b i32)
+    local.get 0
+    i32.const 1
+    i32.add
+    local.get 1
+    i32.const 2
+    i32.mul
+    local.set $b
+    local.set $a
+    local.get $a
+    local.get $b
+    i32.sub)
+  ;; CHECK: (func $stack_args_to_tree (param i32 i32) (result i32)
+  ;; CHECK:   (local i32 i32)
+  ;; CHECK:   (i32.sub
+  ;; CHECK:     (i32.add
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (i32.const 1))
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (i32.const 2))))
+
+  ;; the value cannot come down past the call (a load), so the set goes up to it
+  (func $stack_set_up_to_load (param i32) (result i32)
+    (local $x i32)
+    local.get 0
+    i32.load
+    i32.const 4
+    call $log
+    local.set $x
+    local.get $x
+    local.get 0
+    i32.add)
+  ;; CHECK: (func $stack_set_up_to_load (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (i32.const 4))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (local.get 0)))
+
+  ;; MUST NOT CHANGE: a load left on the stack does not move past an import call
+  (func $no_unpop_load_past_call (param i32) (result i32)
+    local.get 0
+    i32.load
+    i32.const 1
+    call $log
+    i32.const 2
+    i32.add)
+  ;; CHECK: (func $no_unpop_load_past_call (param i32) (result i32)
+  ;; CHECK:   (i32.load
+  ;; CHECK:     (local.get 0))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (i32.const 1))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (pop i32)
+  ;; CHECK:     (i32.const 2)))
+
+  ;; MUST NOT CHANGE: the source of the copy is written on a path to the get (in the loop),
+  ;; so the get keeps reading the copy
+  (func $no_copy_source_changes (param i32 i32) (result i32)
+    (local $a i32)
+    (loop $l
+      (local.set $a (local.get 0))
+      (if (local.get 1) (then (local.set 0 (i32.const 5))))
+      (call $log (local.get $a))
+      (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+      (br_if $l (local.get 1)))
+    (local.get 0))
+  ;; CHECK: (func $no_copy_source_changes (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (then
+  ;; CHECK:         (local.set 0
+  ;; CHECK:           (i32.const 5))))
+  ;; CHECK:     (call 1
+  ;; CHECK:       (local.get 2))
+  ;; CHECK:     (local.set 1
+  ;; CHECK:       (i32.sub
+  ;; CHECK:         (local.get 1)
+  ;; CHECK:         (i32.const 1)))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (local.get 0))
+
+  ;; MUST NOT CHANGE: a load must not move past a store (into the if's result)
+  (func $no_result_load_past_store (param i32 i32) (result i32)
+    (local $x i32)
+    (if (local.get 1)
+      (then (local.set $x (i32.load (local.get 0))) (i32.store (local.get 0) (i32.const 1)))
+      (else (local.set $x (i32.const 5))))
+    (local.get $x))
+  ;; CHECK: (func $no_result_load_past_store (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.set 2
+  ;; CHECK:         (i32.load
+  ;; CHECK:           (local.get 0)))
+  ;; CHECK:       (i32.store
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (i32.const 1)))
+  ;; CHECK:     (else
+  ;; CHECK:       (local.set 2
+  ;; CHECK:         (i32.const 5))))
+  ;; CHECK:   (local.get 2))
+
+  ;; MUST NOT CHANGE: a load must not move past an import call (into the block's result)
+  (func $no_result_load_past_call (param i32 i32) (result i32)
+    (local $x i32)
+    (block $done
+      (if (local.get 1) (then (local.set $x (i32.const 3)) (br $done)))
+      (local.set $x (i32.load (local.get 0)))
+      (call $log (i32.const 9)))
+    (local.get $x))
+  ;; CHECK: (func $no_result_load_past_call (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (then
+  ;; CHECK:         (local.set 2
+  ;; CHECK:           (i32.const 3))
+  ;; CHECK:         (br $B0)))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.load
+  ;; CHECK:         (local.get 0)))
+  ;; CHECK:     (call 1
+  ;; CHECK:       (i32.const 9)))
+  ;; CHECK:   (local.get 2))
+
+  ;; MUST NOT CHANGE: a division that may trap does not move past a call, nor into an arm
+  (func $no_trap_past_call (param i32 i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.div_s (local.get 0) (local.get 1)))
+    (call $log (i32.const 3))
+    (if (result i32) (local.get 2)
+      (then (local.get $x))
+      (else (i32.const 0))))
+  ;; CHECK: (func $no_trap_past_call (param i32 i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 3
+  ;; CHECK:     (i32.div_s
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (i32.const 3))
+  ;; CHECK:   (if $B0 (result i32)
+  ;; CHECK:     (local.get 2)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.get 3))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 0))))
+
+  ;; MUST NOT CHANGE: a load (may trap) is not moved into an arm, where it might not run
+  (func $no_load_into_arm (param i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.load (local.get 0)))
+    (if (result i32) (local.get 1)
+      (then (i32.add (local.get $x) (i32.const 1)))
+      (else (i32.const 0))))
+  ;; CHECK: (func $no_load_into_arm (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (if $B0 (result i32)
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (then
+  ;; CHECK:       (i32.add
+  ;; CHECK:         (local.get 2)
+  ;; CHECK:         (i32.const 1)))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 0))))
+
+  ;; MUST NOT CHANGE: a value that reads a global written in the loop stays outside it
+  (func $no_read_into_writing_loop (param i32) (result i32)
+    (local $g i32)
+    (local.set $g (global.get $flag))
+    (loop $l
+      (global.set $flag (i32.add (global.get $flag) (i32.const 1)))
+      (br_if $l (i32.lt_u (global.get $flag) (local.get 0))))
+    (if (result i32) (local.get 0) (then (local.get $g)) (else (i32.const 1))))
+  ;; CHECK: (func $no_read_into_writing_loop (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (global.get 0))
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (global.set 0
+  ;; CHECK:       (i32.add
+  ;; CHECK:         (global.get 0)
+  ;; CHECK:         (i32.const 1)))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (i32.lt_u
+  ;; CHECK:         (global.get 0)
+  ;; CHECK:         (local.get 0))))
+  ;; CHECK:   (if $B1 (result i32)
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.get 1))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 1))))
+)

@@ -1,0 +1,395 @@
+// Translation validation (--verify): the SMT semantics against the exact evaluator, the term
+// simplifier against Z3, wrong passes caught with a counterexample and reverted, correct passes
+// proven (including the sem repro end to end), unsupported code kept (or reverted with strict),
+// and the CLI flags.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeModule, encodeModule, validateModule, OPS, O, op, pipeline } from '../dist/index.js';
+import { runPassesAsync, optimize } from '../dist/optimize.js';
+import { findPass } from '../dist/passes/registry.js';
+import { forEachExpr } from '../dist/ir/walk.js';
+import { evalNumeric, isEvaluable, isNondeterministicNaN, f32ToBits, f64ToBits, TRAP_DIV_ZERO, TRAP_OVERFLOW, TRAP_INVALID_CONV } from '../dist/ir/eval.js';
+import { Smt, NumericEncoder, BOOL } from '../dist/verify/smt.js';
+import { checkTerms, shutdownZ3 } from '../dist/verify/translation-validation.js';
+import { watToWasm } from '../dist/text/wat.js';
+import { dropByteMask, swapBrTable, loadPastStore } from './support/wrong-passes.js';
+import { dropImportCall } from './support/broken-passes.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SEM = join(root, '..', 'shared', 'corpus', 'gale', 'sem.loom.wasm');
+after(() => shutdownZ3());
+
+/** Runs `passes` with verification over the module in `wat`; returns the run, the output and the log. */
+async function verifyRun(wat, passes, options = {}) {
+  const input = await watToWasm(wat, 'test.wat');
+  const m = decodeModule(input);
+  validateModule(m);
+  const log = [];
+  // a generous time limit: these tests are about verdicts, and test machines can be loaded
+  const r = await runPassesAsync(m, passes, { verify: true, verifyTimeoutMs: 30000, verifyLog: (l) => log.push(l), ...options });
+  const output = encodeModule(m);
+  validateModule(decodeModule(output));
+  return { r, input, output, log: log.join('\n') };
+}
+
+const same = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+// ---- the semantics of numeric instructions, against ir/eval.ts --------------------------------
+
+const I32_EDGE = [0, 1, -1, 2, 7, 31, 32, 33, 255, 256, 0x7fffffff, -0x80000000, 0x12345678, -0x55555556];
+const I64_EDGE = [0n, 1n, -1n, 2n, 63n, 64n, 65n, 255n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdef0n, 0x80000000n, -0x80000001n];
+const FLOATS = [0, -0, 1, -1, 0.5, 1.5, 2.5, -2.5, 3.7, -0.75, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, -(2 ** 31) - 1, 2 ** 32, 2 ** 32 - 1,
+  2 ** 63, -(2 ** 63), 2 ** 64, 1e30, -1e-30, 5e-324, Infinity, -Infinity, NaN, 4294967040, 1 / 3];
+const F32_EDGE = FLOATS.map((x) => f32ToBits(x)).concat([0x7fc00001, 0xffc00000, 0x7f800001]);
+const F64_EDGE = FLOATS.map((x) => f64ToBits(x)).concat([0x7ff8000000000001n, 0xfff8000000000000n]);
+const EDGE = { 0x7f: I32_EDGE, 0x7e: I64_EDGE, 0x7d: F32_EDGE, 0x7c: F64_EDGE };
+const WIDTH = { 0x7f: 32, 0x7e: 64, 0x7d: 32, 0x7c: 64 };
+const TRAP_CODE = { [TRAP_DIV_ZERO]: 2, [TRAP_OVERFLOW]: 3, [TRAP_INVALID_CONV]: 5 };
+
+/** Operand lists for an instruction: edge values, pairs of them (a deterministic selection). */
+function operandLists(params) {
+  const lists = [];
+  if (params.length === 1) for (const a of EDGE[params[0]]) lists.push([a]);
+  else {
+    const A = EDGE[params[0]], B = EDGE[params[1]];
+    let k = 0;
+    for (let i = 0; i < A.length; i++) {
+      for (let j = 0; j < B.length; j++) if ((i * 7 + j * 3 + k++) % 4 === 0) lists.push([A[i], B[j]]);
+    }
+  }
+  return lists;
+}
+
+/** The constraints "the encoding of op on these operands gives what evalNumeric gives". */
+function agreement(b, num, id, lists) {
+  const info = OPS[id];
+  const out = [];
+  for (const args of lists) {
+    const expected = evalNumeric(id, args);
+    const r = num.encode(id, args.map((a, i) => b.bv(BigInt(a), WIDTH[info.params[i]])));
+    assert.ok(r, `${info.name} has no encoding`);
+    if ('trap' in expected) {
+      assert.ok(r.trap, `${info.name}(${args}) traps but the encoding never does`);
+      out.push(b.and(r.trap, b.eq(r.code, b.bv(TRAP_CODE[expected.trap], 8))));
+      continue;
+    }
+    const ok = [];
+    if (r.trap) ok.push(b.not(r.trap));
+    const w = WIDTH[info.results[0]];
+    if (isNondeterministicNaN(id, expected.value)) ok.push(b.fpop('fp.isNaN', BOOL, [b.fp(r.value)]));
+    else ok.push(b.eq(r.value, b.bv(BigInt(expected.value), w)));
+    out.push(b.and(...ok));
+  }
+  return out;
+}
+
+test('the SMT encoding of every scalar numeric instruction agrees with the exact evaluator', async () => {
+  const ids = OPS.filter((o) => isEvaluable(o.id)).map((o) => o.id);
+  assert.ok(ids.length > 120);
+  for (const fold of [false, true]) {
+    // all instructions in one query first; a failure is narrowed down to the instruction
+    const b = new Smt();
+    b.fold = fold;
+    const num = new NumericEncoder(b, true);
+    const parts = ids.map((id) => b.and(...agreement(b, num, id, operandLists(OPS[id].params))));
+    const r = await checkTerms(b, [b.not(b.and(...parts))], 60000);
+    if (r === 'unsat') continue;
+    for (const id of ids) {
+      const b1 = new Smt();
+      b1.fold = fold;
+      const n1 = new NumericEncoder(b1, true);
+      for (const args of operandLists(OPS[id].params)) {
+        const q = await checkTerms(b1, [b1.not(b1.and(...agreement(b1, n1, id, [args])))]);
+        assert.equal(q, 'unsat', `${OPS[id].name}(${args}) (fold ${fold}): the encoding disagrees with evalNumeric`);
+      }
+    }
+    assert.fail(`the combined query was ${r}, but no single instruction disagrees`);
+  }
+});
+
+test('the term simplifier folds constants exactly as Z3 evaluates them', async () => {
+  let seed = 12345;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const val = (w) => {
+    const pick = rnd() % 6;
+    const max = (1n << BigInt(w)) - 1n;
+    if (pick === 0) return 0n;
+    if (pick === 1) return max;
+    if (pick === 2) return max >> 1n;
+    if (pick === 3) return BigInt(rnd() % (w + 2));
+    return ((BigInt(rnd()) << 32n) | BigInt(rnd())) & max;
+  };
+  const folded = new Smt();
+  const raw = new Smt();
+  raw.fold = false;
+  const binops = ['bvadd', 'bvsub', 'bvmul', 'bvand', 'bvor', 'bvxor', 'bvshl', 'bvlshr', 'bvashr', 'bvudiv', 'bvurem', 'bvsdiv', 'bvsrem'];
+  const cmps = ['bvult', 'bvule', 'bvslt', 'bvsle'];
+  const checks = [];
+  for (let i = 0; i < 400; i++) {
+    const w = [8, 16, 32, 64, 7][i % 5];
+    const x = val(w), y = val(w);
+    const k = i % 9;
+    const make = (b) => {
+      const X = b.bv(x, w), Y = b.bv(y, w);
+      if (k <= 3) return b[binops[i % binops.length]](X, Y);
+      if (k === 4) return b.cmp(cmps[i % 4], X, Y);
+      if (k === 5) return b.extract(Number(y % BigInt(w)), Number(y % BigInt(w)) >> 1, X);
+      if (k === 6) return b.concat(X, Y);
+      if (k === 7) return i % 2 ? b.zext(5, X) : b.sext(5, X);
+      return b.eq(b.ite(b.bool(i % 3 === 0), b.bv(x, w), b.bv(y, w)), X);
+    };
+    const f = make(folded);
+    if (f.op !== 'const' && f.op !== 'true' && f.op !== 'false') continue; // not folded (e.g. division by 0)
+    const r = make(raw);
+    checks.push(f.op === 'const' ? raw.eq(r, raw.bv(f.v, f.sort)) : f.op === 'true' ? r : raw.not(r));
+  }
+  assert.ok(checks.length > 300);
+  assert.equal(await checkTerms(raw, [raw.not(raw.and(...checks))]), 'unsat');
+});
+
+// ---- wrong passes: caught, with a counterexample, and reverted ------------------------------------
+
+test('x & 0xff -> x is disproven with the distinguishing input, and reverted', async () => {
+  const { r, input, output, log } = await verifyRun(`(module
+    (func (export "low") (param i32) (result i32) (i32.and (local.get 0) (i32.const 255))))`, [dropByteMask]);
+  const st = r.passes[0];
+  assert.deepEqual([st.changed, st.proven, st.reverted, st.unverified], [1, 0, 1, 0]);
+  const rec = r.verification[0];
+  assert.equal(rec.status, 'disproven');
+  assert.equal(rec.action, 'reverted');
+  // the model: some p0 whose high bits are not all zero, where the results differ
+  const p0 = BigInt.asUintN(32, BigInt(/p0: i32 = (-?\d+)/.exec(rec.counterexample)[1]));
+  assert.notEqual(p0 & ~0xffn, 0n, rec.counterexample);
+  assert.match(rec.counterexample, new RegExp(`before: returns ${p0 & 0xffn} `));
+  assert.match(log, /drop-byte-mask: export "low": disproven, reverted/);
+  assert.ok(same(input, output), 'the function is back to its input bytes');
+});
+
+test('a swapped br_table target is disproven and reverted', async () => {
+  const { r, input, output } = await verifyRun(`(module
+    (func (export "pick") (param i32) (result i32)
+      (block $a (block $b (block $c
+        (br_table $a $b $c (local.get 0)))
+        (return (i32.const 30)))
+        (return (i32.const 20)))
+      (i32.const 10)))`, [swapBrTable]);
+  const rec = r.verification[0];
+  assert.equal(rec.status, 'disproven');
+  assert.equal(r.passes[0].reverted, 1);
+  const p0 = Number(/p0: i32 = (-?\d+)/.exec(rec.counterexample)[1]);
+  assert.ok(p0 === 0 || p0 === 1, `index ${p0} selects one of the swapped targets`);
+  assert.match(rec.counterexample, /before: returns (10|20) .*\n.*after: {2}returns (10|20) /);
+  assert.ok(same(input, output));
+});
+
+test('a load moved past a store is disproven (the addresses may overlap) and reverted', async () => {
+  const { r, input, output } = await verifyRun(`(module
+    (memory 1 1)
+    (func (export "ls") (param i32 i32) (result i32) (local i32)
+      (local.set 2 (i32.load (i32.and (local.get 0) (i32.const 0xfc))))
+      (i32.store (i32.and (local.get 1) (i32.const 0xfc)) (i32.const 7))
+      (local.get 2)))`, [loadPastStore]);
+  const rec = r.verification[0];
+  assert.equal(rec.status, 'disproven', rec.reason);
+  assert.equal(rec.action, 'reverted');
+  // no access can trap here, so the model shows two aliasing addresses and different results
+  const [p0, p1] = [/p0: i32 = (-?\d+)/, /p1: i32 = (-?\d+)/].map((re) => Number(re.exec(rec.counterexample)[1]) & 0xfc);
+  assert.equal(p0, p1, rec.counterexample);
+  assert.match(rec.counterexample, /after: {2}returns 7 /);
+  assert.ok(same(input, output));
+});
+
+/** A wrong pass from a function over each body list (a block's roots). */
+function listPass(name, edit) {
+  return {
+    name, description: `WRONG (test only): ${name}`, scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.body.length && edit(e.body, cx)) changed = true;
+        if (e.alt && edit(e.alt, cx)) changed = true;
+      });
+      return changed;
+    },
+  };
+}
+
+test('trap behaviour, calls, globals and memory are compared', async () => {
+  const wat = `(module
+    (import "env" "a" (func $a (param i32)))
+    (import "env" "b" (func $b (param i32)))
+    (memory 1)
+    (global $g (mut i32) (i32.const 0))
+    (func (export "div") (param i32 i32) (drop (i32.div_s (local.get 0) (local.get 1))))
+    (func (export "calls") (param i32) (call $a (local.get 0)) (call $b (local.get 0)))
+    (func (export "glob") (param i32) (global.set $g (local.get 0)))
+    (func (export "mem") (param i32) (i32.store (local.get 0) (i32.const 1)) (drop (i32.div_u (i32.const 1) (local.get 0)))))`;
+  const dropDiv = listPass('drop-div', (list) => {
+    const i = list.findIndex((e) => e.op === O.drop && /div/.test(e.kids[0].name));
+    return i >= 0 && !!list.splice(i, 1);
+  });
+  const swapCalls = listPass('swap-calls', (list) => {
+    const i = list.findIndex((e, k) => e.op === O.call && list[k + 1]?.op === O.call);
+    if (i < 0) return false;
+    [list[i], list[i + 1]] = [list[i + 1], list[i]];
+    return true;
+  });
+  const dropGlobalSet = listPass('drop-global-set', (list) => {
+    const i = list.findIndex((e) => e.op === O.global_set);
+    return i >= 0 && !!list.splice(i, 1);
+  });
+  const storeAfterTrap = listPass('store-after-trap', (list) => {
+    const i = list.findIndex((e, k) => /store/.test(e.name) && list[k + 1]?.op === O.drop);
+    if (i < 0) return false;
+    [list[i], list[i + 1]] = [list[i + 1], list[i]];
+    return true;
+  });
+  const { r, output, input } = await verifyRun(wat, [dropDiv, swapCalls, dropGlobalSet, storeAfterTrap, dropImportCall]);
+  const by = (pass) => r.verification.filter((x) => x.pass === pass);
+  const [div] = by('drop-div');
+  assert.equal(div.status, 'disproven');
+  assert.match(div.counterexample, /before: traps \(integer (divide by zero|overflow)\)\n.*after: {2}returns/);
+  assert.equal(by('swap-calls')[0].status, 'disproven');
+  const [glob] = by('drop-global-set');
+  assert.equal(glob.status, 'disproven');
+  // the store then the trap leaves memory changed; the trap first leaves it as it was
+  const [mem] = by('store-after-trap');
+  assert.equal(mem.status, 'disproven');
+  assert.match(mem.counterexample, /p0: i32 = 0 /);
+  assert.deepEqual(by('drop-import-call').map((x) => x.status), ['disproven']);
+  assert.ok(r.verification.every((x) => x.action === 'reverted'));
+  assert.ok(same(input, output));
+});
+
+// ---- correct passes: proven ------------------------------------------------------------------------
+
+const MIXED = `(module
+  (import "env" "log" (func $log (param i32)))
+  (import "env" "get" (func $get (result i64)))
+  (memory 1)
+  (global $sp (mut i32) (i32.const 4096))
+  (func $pack (param i32 i32) (result i64)
+    (i64.or (i64.shl (i64.extend_i32_u (local.get 1)) (i64.const 32)) (i64.extend_i32_u (local.get 0))))
+  (func (export "seam") (param i32) (result i32) (local i64 i32)
+    (local.set 1 (call $pack (i32.and (local.get 0) (i32.const 255)) (i32.load offset=4 (local.get 0))))
+    (if (i64.ne (i64.and (local.get 1) (i64.const 255)) (i64.const 0))
+      (then (call $log (i32.wrap_i64 (i64.shr_u (local.get 1) (i64.const 32))))))
+    (i64.store32 offset=8 (local.get 0) (i64.shr_u (local.get 1) (i64.const 32)))
+    (local.set 2 (i32.add (i32.mul (local.get 0) (i32.const 1)) (i32.const 0)))
+    (i32.eqz (i32.eqz (local.get 2))))
+  (func (export "table") (param i32) (result i32) (local i32)
+    (block $x (block $y (block $z (br_table $x $y $z $y (local.get 0)))
+      (local.set 1 (i32.const 3)) (br $x))
+      (local.set 1 (i32.sub (local.get 1) (i32.const -2))))
+    (select (local.get 1) (i32.const 9) (i32.ge_u (local.get 0) (i32.const 0))))
+  (func (export "frame") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.sub (global.get $sp) (i32.const 16)))
+    (global.set $sp (local.get 1))
+    (i32.store offset=12 (local.get 1) (local.get 0))
+    (i32.store8 offset=4 (local.get 1) (i32.const 0x1ff))
+    (drop (call $get))
+    (global.set $sp (i32.add (local.get 1) (i32.const 16)))
+    (i32.add (i32.load offset=12 (local.get 1)) (i32.load8_u offset=4 (local.get 1))))
+  (func (export "floats") (param i32 f32) (result i32)
+    (i32.add (i32.trunc_f64_s (f64.convert_i32_s (local.get 0)))
+      (i32.reinterpret_f32 (f32.neg (f32.neg (f32.abs (local.get 1))))))))`;
+
+test('-O3 on a module with a seam, a br_table, a stack frame and floats: every change is proven', async () => {
+  const passes = pipeline(3).map((n) => findPass(n));
+  const { r, log } = await verifyRun(MIXED, passes);
+  assert.ok(r.verification.length >= 8, log);
+  const notProven = r.verification.filter((x) => x.status !== 'proven');
+  assert.deepEqual(notProven, [], log);
+  for (const p of r.passes) assert.deepEqual([p.reverted, p.unverified], [0, 0], p.name);
+  // trunc(convert(x)) == x needs the floating-point theory (level 2)
+  assert.ok(r.verification.some((x) => x.pass === 'optimize-instructions' && /level 2/.test(x.reason)), log);
+});
+
+test('the sem repro at -O3 --verify: every change to z_impl_k_sem_give (inlining included) is proven', async () => {
+  const r = await optimize(new Uint8Array(readFileSync(SEM)), { level: 3, verify: true, verifyTimeoutMs: 30000 });
+  const give = r.stats.verification.filter((x) => x.name === 'z_impl_k_sem_give');
+  assert.ok(give.length >= 5);
+  assert.ok(give.some((x) => x.pass === 'inline'));
+  assert.deepEqual(give.filter((x) => x.status !== 'proven'), []);
+  for (const p of r.stats.passes) assert.equal(p.reverted, 0);
+  validateModule(decodeModule(r.binary));
+});
+
+// ---- what is outside the model ----------------------------------------------------------------------
+
+const LOOPY = `(module
+  (func (export "sum") (param i32) (result i32) (local i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get 0)))
+      (local.set 1 (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 1))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get 1)))`;
+
+test('a loop is unsupported: the change is kept and counted unverified; strict reverts it', async () => {
+  const oi = [findPass('optimize-instructions')];
+  const kept = await verifyRun(LOOPY, oi);
+  assert.deepEqual([kept.r.passes[0].changed, kept.r.passes[0].unverified, kept.r.passes[0].reverted], [1, 1, 0]);
+  assert.equal(kept.r.verification[0].status, 'unsupported');
+  assert.equal(kept.r.verification[0].reason, 'loop');
+  assert.ok(!same(kept.input, kept.output));
+  const strict = await verifyRun(LOOPY, oi, { verify: 'strict' });
+  assert.deepEqual([strict.r.passes[0].unverified, strict.r.passes[0].reverted], [0, 1]);
+  assert.ok(same(strict.input, strict.output));
+});
+
+test('running out of time degrades to unverified, never to a failure', async () => {
+  // a correct reassociation of 64-bit multiplications: not decided without the solver, and no time for it
+  const wat = `(module (func (export "m") (param i64 i64 i64) (result i64)
+    (i64.mul (i64.mul (local.get 0) (local.get 1)) (local.get 2))))`;
+  const reassoc = {
+    name: 'reassociate-mul', description: 'test: (a*b)*c -> a*(b*c) (correct)', scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.op === op('i64.mul') && e.kids[0].op === op('i64.mul')) {
+          const [ab, c] = e.kids;
+          const [a, b] = ab.kids;
+          ab.kids = [b, c];
+          e.kids = [a, ab];
+          changed = true;
+        }
+      });
+      return changed;
+    },
+  };
+  const { r } = await verifyRun(wat, [reassoc], { verifyTimeoutMs: 0 });
+  const rec = r.verification[0];
+  assert.equal(rec.status, 'timeout', rec.reason);
+  assert.equal(rec.action, 'kept');
+  assert.equal(r.passes[0].unverified, 1);
+  // with time, it is proven
+  const again = await verifyRun(wat, [reassoc], { verifyTimeoutMs: 20000 });
+  assert.equal(again.r.verification[0].status, 'proven', again.r.verification[0].reason);
+});
+
+// ---- the command line ------------------------------------------------------------------------
+
+test('weft optimize --verify --stats reports proven/reverted/unverified per pass; bad --verify values are usage errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-verify-'));
+  try {
+    const weft = (...args) => spawnSync(process.execPath, [join(root, 'bin', 'weft.js'), ...args], { encoding: 'utf8', timeout: 60000 });
+    const r = weft('optimize', SEM, '-O3', '--verify', '--stats', '--verify-timeout', '30000', '-o', join(dir, 'o.wasm'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /pass +changed +instrs before +instrs after +ms +proven +reverted +unverified/);
+    assert.match(r.stdout, /verification: \d+ changes checked: \d+ proven, 0 reverted, 0 unverified/);
+    assert.match(r.stdout, /z_impl_k_sem_give: all \d+ changes proven \(.*inline.*\)/);
+    const v = weft('optimize', SEM, '-O1', '--verify=strict', '--verbose', '-o', join(dir, 'p.wasm'));
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stderr, /verify: .*: proven/);
+    const bad = weft('optimize', SEM, '--verify=maybe', '-o', join(dir, 'q.wasm'));
+    assert.equal(bad.status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
