@@ -18,12 +18,13 @@
 //    be reached without x being written).
 //
 // Control flow. Candidate sets are tracked in one walk in execution order
-// (ir/walk.ts `walkExecution`), indexed so that a node is checked quickly against many of them. Code between the set and the get may contain anything, but a
-// value never moves *into* a loop body or an if arm that was entered after the set (it would run
-// a different number of times): entering one stashes the candidates, leaving it restores them,
-// checked against the effects of the whole loop/if. Candidates made inside a loop or an arm die
-// at its end. Blocks are transparent (their body runs right after what precedes them); a branch
-// to a block that closes before the get does not prevent tee forming.
+// (ir/walk.ts `walkExecution`), indexed so that a node is checked quickly against many of them.
+// Code between the set and the get may contain anything, but a value never moves *into* a loop
+// body or an if arm that was entered after the set (it would run a different number of times):
+// entering one stashes the candidates, leaving it restores them, checked against the effects of
+// the whole loop/if. Candidates made inside a loop or an arm die at its end. Blocks are
+// transparent (their body runs right after what precedes them); a branch to a block that closes
+// before the get does not prevent tee forming.
 //
 // Why it is sound. The get's only reaching definition is the set, so every path to the get
 // passes the set; the walk never lets a value cross into a loop or arm, so the code run between
@@ -143,7 +144,8 @@ function unionNums(a: readonly number[], b: readonly number[]): readonly number[
  * set, enough here where moved values branch at most out of the function).
  */
 function unionEffects(a: Effects, b: Effects): Effects {
-  return new Effects(a.flags | b.flags, unionNums(a.localsRead, b.localsRead), unionNums(a.localsWritten, b.localsWritten),
+  return new Effects(a.flags | b.flags,
+    unionNums(a.localsRead, b.localsRead), unionNums(a.localsWritten, b.localsWritten),
     unionNums(a.globalsRead, b.globalsRead), unionNums(a.globalsWritten, b.globalsWritten),
     a.targets.count >= b.targets.count ? a.targets : b.targets);
 }
