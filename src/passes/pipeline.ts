@@ -26,14 +26,24 @@ export function pipeline(level: Level): string[] {
     default: {
       // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds
       return [
-        'dead-functions', //          fewer functions to optimize and to weigh for inlining
+        'promote-locals', //          pops back into trees first, so every later pass (and the inliner's sizes) sees trees
+        'duplicate-functions', //     calls to identical copies go to one function ...
+        'dead-functions', //          ... and the copies, with everything else unreachable, go away
         ...cleanup(), //              simplify callees first, so the inliner sees their real size
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-functions', //          inlined single-use callees are now unreachable
         ...cleanup(), //              let the inlined code melt into the caller
+        'stack-sroa', //              store->load forwarding through the shadow stack (frames only with --assume-private-stack)
+        'seam-sroa', //               split packed i64/i32 carriers into one i32 local per field
+        'narrow-local', //            i64 locals that only hold 32-bit values become i32
+        ...cleanup(), //              fold the unpacking the field split made trivial
         'redundant-set-elimination', // sets of values a local already holds
         'local-cse', //               repeated pure expressions -> one local
         ...cleanup(), //              a second round catches what CSE and RSE exposed
+        'promote-locals', //          forward single-def locals across control flow, drop copies
+        'coalesce-locals', //         locals never live together share an index; copies between them vanish
+        'vacuum', //                  drops and nops coalescing left
+        'const-hoist', //             repeated non-immediate constants once per function (targets other than generic)
         'dead-locals', //             locals nothing reads any more
         'reorder-locals', //          most-used locals first: smaller indices, fewer declarations
       ];

@@ -16,6 +16,7 @@ import { simplifyLocals } from './simplify-locals.js';
 import { redundantSetElimination } from './redundant-set-elimination.js';
 import { localCse } from './local-cse.js';
 import { inline } from './inline.js';
+import { duplicateFunctions } from './duplicate-functions.js';
 import { storeForwarding } from './store-forwarding.js';
 import { stackSroa } from './stack-sroa.js';
 import { promoteLocals } from './promote-locals.js';
@@ -52,7 +53,7 @@ export const PASSES: Pass[] = [
   removeUnusedBrs,
   deadLocals,
   reorderLocals,
-  deadFunctions,
+  deadFunctions, duplicateFunctions,
   simplifyLocals,
   redundantSetElimination,
   localCse,
