@@ -23,7 +23,11 @@
 // walk recurses, but only down the chain of view operators and never deeper than MAX_DEPTH,
 // like the seam rules in passes/rules/conversions.ts.
 //
-// Users: passes/seam-sroa.ts (carriers: the views of every definition and of every use).
+// `localFactsFromGraph` gives known bits (analysis/known-bits.ts) through locals: the join of
+// the facts of every definition the local graph says reaches a read; leaves are cut with it.
+//
+// Users: passes/seam-sroa.ts (carriers: the views of every definition and of every use),
+// passes/narrow-local.ts (the known-bits helper).
 
 import type { Expr } from '../ir/expr.js';
 import { OPS } from '../ir/opcodes.js';
@@ -512,12 +516,6 @@ export function applyUnary(e: Expr, x: BitView, index: number): BitView | null {
   return null;
 }
 
-/** Known-zero mask helper for callers: the i32 `zeros` of known bits as a 64-bit mask. */
-export function knownZeros32(k: KnownBits): bigint {
-  return zeros32(k);
-}
-
-export { KnownBits32, KnownBits64 };
 
 // ---- known bits of locals through the local graph --------------------------------------------
 

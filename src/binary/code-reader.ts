@@ -86,6 +86,8 @@ class Builder {
   hasPops = false;
   /** Constant expressions: leave index errors to the validator. */
   lenient = false;
+  /** Some unreachable code was skipped (it is not in the tree). */
+  droppedCode = false;
 
   constructor(readonly ctx: CodeContext, readonly locals: readonly ValType[], readonly r: Reader) {}
 
@@ -297,6 +299,7 @@ class Builder {
       const code = info.prefix === 0 ? info.code : -1;
       if (f.dead) {
         // skip unreachable code up to the else/end of this frame
+        if (f.deadDepth > 0 || (code !== 0x0b && code !== 0x05)) this.droppedCode = true;
         if (info.id === O.block || info.id === O.loop || info.id === O.if) f.deadDepth++;
         else if (code === 0x0b && f.deadDepth > 0) f.deadDepth--;
         else if (code === 0x05 && f.deadDepth === 0) this.elseArm(f, ins.at);
@@ -373,6 +376,7 @@ export function readFunctionBody(ctx: CodeContext, m: Module, f: Func): Expr {
   f.locals = locals;
   f.tree = body;
   f.hasPops = b.hasPops;
+  f.droppedCode = b.droppedCode;
   return body;
 }
 

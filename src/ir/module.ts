@@ -95,6 +95,12 @@ export class Func {
   tree: Expr | null = null;
   /** True when the body contains `pop` nodes (a non-tree stack shape); see ir/expr.ts. */
   hasPops = false;
+  /**
+   * The input bytes hold unreachable code the tree does not (the reader skips it). A module
+   * pass that renumbers an index space must re-encode such a function even when nothing in
+   * its tree changed, or the skipped code would keep stale indices.
+   */
+  droppedCode = false;
   /** Changed since decoding: must be re-encoded from the tree. */
   dirty = false;
   /** Byte range of the function entry (locals + code, without the size) in the input, or -1. */

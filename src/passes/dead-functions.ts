@@ -129,7 +129,10 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
   m.imports = m.imports.filter((imp) => imp.desc.kind !== 'func' || live[fi++] === 1);
   m.funcs = m.funcs.filter((_, k) => live[nImp + k] === 1);
 
-  // remap every function index
+  // remap every function index (functions whose bytes hold skipped unreachable code are
+  // re-encoded whenever any index moves: that code may name a moved or removed function)
+  let moved = false;
+  for (let i = 0; i < total; i++) if (live[i] && map[i] !== i) moved = true;
   for (const f of m.funcs) {
     let changed = false;
     forEachExpr(cx.body(f).body, (e) => {
@@ -141,7 +144,7 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
         }
       }
     });
-    if (changed) cx.changed(f);
+    if (changed || (moved && f.droppedCode)) cx.changed(f);
   }
   for (const e of m.exports) if (e.kind === 'func') e.index = map[e.index];
   if (m.start !== null) m.start = map[m.start];

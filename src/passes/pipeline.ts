@@ -35,7 +35,6 @@ export function pipeline(level: Level): string[] {
         ...cleanup(), //              let the inlined code melt into the caller
         'stack-sroa', //              store->load forwarding through the shadow stack (frames only with --assume-private-stack)
         'seam-sroa', //               split packed i64/i32 carriers into one i32 local per field
-        'narrow-local', //            i64 locals that only hold 32-bit values become i32
         ...cleanup(), //              fold the unpacking the field split made trivial
         'redundant-set-elimination', // sets of values a local already holds
         'local-cse', //               repeated pure expressions -> one local

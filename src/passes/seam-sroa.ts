@@ -1328,7 +1328,7 @@ function run(cx: PassContext, f: Func): boolean {
 
 export const seamSroa: FunctionPass = {
   name: 'seam-sroa',
-  description: 'split packed-integer carrier locals (i64/i32 holding several fields) into one i32 local per field',
+  description: 'split packed-integer carrier locals into one i32 local per field; lower select-tree br_table dispatch, fold decided conditions, thread flags',
   scope: 'function',
   run,
 };
