@@ -33,6 +33,9 @@ export function pipeline(level: Level): string[] {
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-functions', //          inlined single-use callees are now unreachable
         ...cleanup(), //              let the inlined code melt into the caller
+        'inline', //                  again: callees that shrank in that cleanup now fit (without this
+        'dead-functions', //          round a second -O3 run would still find them: not idempotent)
+        ...cleanup(),
         'stack-sroa', //              store->load forwarding through the shadow stack (frames only with --assume-private-stack)
         'seam-sroa', //               split packed i64/i32 carriers into one i32 local per field
         ...cleanup(), //              fold the unpacking the field split made trivial
