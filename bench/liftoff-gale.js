@@ -7,8 +7,8 @@
 // Liftoff output is read from `--print-wasm-code`: for each function, the lines after
 // `Instructions (size = N)` up to the next blank line are its instructions.
 //
-// The weft pipeline is `pipeline(3)`, plus promote-locals (first, and before the final
-// dead-locals) and coalesce-locals (at the end) when the pipeline does not have them yet.
+// The weft pipeline is `pipeline(3)`, plus promote-locals (first, and after local-cse) and
+// coalesce-locals (at the end) when the pipeline does not have them yet.
 //
 // Usage: node bench/liftoff-gale.js [--no-arm] [--functions] [--target NAME] [--json]
 
@@ -33,14 +33,14 @@ const target = args.includes('--target') ? args[args.indexOf('--target') + 1] : 
 
 /**
  * The -O3 passes with this issue's local passes placed, until pipeline.ts has them:
- * promote-locals first (stack code back into trees for every later pass) and before the final
- * dead-locals, coalesce-locals last.
+ * promote-locals first (stack code back into trees for every later pass) and again after
+ * local-cse (before the last cleanup round), coalesce-locals last.
  */
 export function weftPasses() {
   const p = pipeline(3);
   if (!p.includes('promote-locals')) {
-    const i = p.lastIndexOf('dead-locals');
-    p.splice(i < 0 ? p.length : i, 0, 'promote-locals');
+    const i = p.lastIndexOf('local-cse');
+    p.splice(i < 0 ? p.length : i + 1, 0, 'promote-locals');
     p.splice(p[0] === 'dead-functions' ? 1 : 0, 0, 'promote-locals');
   }
   if (!p.includes('coalesce-locals')) p.push('coalesce-locals');

@@ -266,6 +266,34 @@ test('trap behaviour, calls, globals and memory are compared', async () => {
   assert.ok(same(input, output));
 });
 
+test('tables and segments are state: dropping a data.drop or a table.set is disproven', async () => {
+  const wat = `(module
+    (type $t (func (result i32)))
+    (table 4 funcref)
+    (memory 1)
+    (data $d "\\01\\02\\03\\04")
+    (elem $e func $seven)
+    (func $seven (result i32) (i32.const 7))
+    (func $seg (export "seg") (param i32) (result i32)
+      (memory.init $d (local.get 0) (i32.const 0) (i32.const 4))
+      (data.drop $d)
+      (i32.load (local.get 0)))
+    (func $tab (export "tab") (param i32) (result i32)
+      (table.set (local.get 0) (ref.func $seven))
+      (call_indirect (type $t) (i32.const 1))))`;
+  const drop = (op) => listPass(`drop-${op}`, (list) => {
+    const i = list.findIndex((e) => e.name === op);
+    return i >= 0 && !!list.splice(i, 1);
+  });
+  const { r, input, output } = await verifyRun(wat, [drop('data.drop'), drop('table.set')]);
+  assert.deepEqual(r.verification.map((x) => [x.pass, x.status]), [['drop-data.drop', 'disproven'], ['drop-table.set', 'disproven']]);
+  assert.match(r.verification[0].counterexample, /final state differs in: dropped data0/);
+  assert.ok(same(input, output));
+  // and the pipeline's changes to such code are proven
+  const o3 = await verifyRun(wat, pipeline(3).map((n) => findPass(n)));
+  assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
+});
+
 // ---- correct passes: proven ------------------------------------------------------------------------
 
 const MIXED = `(module

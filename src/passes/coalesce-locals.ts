@@ -53,7 +53,7 @@ import { O } from '../ir/opcodes.js';
 import { NONE } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
 import { remapFuncLocalNames } from '../binary/names.js';
-import { buildLocalCfg } from '../analysis/cfg.js';
+import type { LocalCfg } from '../analysis/cfg.js';
 import type { Liveness } from '../analysis/liveness.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import type { FunctionPass } from './registry.js';
@@ -74,7 +74,8 @@ const MAX_STACK_SCAN = 64;
  * it and then by a root whose first instruction is the only get of that set: v stays on the
  * stack and the get becomes a `pop` (the instruction sequence only loses the set and the get).
  */
-function stackify(root: Expr, numLocals: number, numParams: number, hasPops: boolean): number {
+function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean): number {
+  const numLocals = cfg.numLocals;
   const lists: Expr[][] = [root.body];
   forEachExpr(root.body, (e) => {
     if (e.body.length > 0) lists.push(e.body);
@@ -113,11 +114,11 @@ function stackify(root: Expr, numLocals: number, numParams: number, hasPops: boo
   for (const { list, i, j, get, site, consts } of cands) {
     const set = list[i];
     if (accesses[set.index] !== 2) {
-      if (process.env.PL_NOGRAPH) continue;
-      graph ??= new LocalGraph(root, { cfg: buildLocalCfg(root, numLocals), numParams });
+      graph ??= new LocalGraph(root, { cfg, numParams });
       if (graph.cfg.actionOf(set) < 0 || graph.cfg.actionOf(get) < 0 || graph.isUnreachable(set)) continue;
+      if (graph.soleSet(get) !== set) continue;
       const gets = graph.setGets(set);
-      if (gets.size !== 1 || !gets.has(get) || graph.soleSet(get) !== set) continue;
+      if (gets.size !== 1) continue;
     }
     let ok = true;
     for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
@@ -330,16 +331,21 @@ export const coalesceLocals: FunctionPass = {
       changed = true;
       cx.changed(f);
     }
-    if (stackify(root, nl, np, f.hasPops) > 0) {
+    // The liveness of the tree before stack flow also serves after it: stack flow only removes
+    // a set and the one get it reaches, so the interference it gives is a superset (sound).
+    const live = cx.liveness(f);
+    if (stackify(root, live.cfg, np, f.hasPops) > 0) {
       f.hasPops = true;
       changed = true;
-      cx.changed(f);
+      f.dirty = true;
     }
-    const live = cx.liveness(f);
     const u = usage(root, nl);
     const declared: number[] = [];
     for (let v = np; v < nl; v++) if (u.uses[v] > 0) declared.push(v);
-    if (declared.length === 0) return reorderLocals.run(cx, f) || changed;
+    if (declared.length === 0) {
+      if (changed) cx.changed(f);
+      return reorderLocals.run(cx, f) || changed;
+    }
     const copyWeight = (v: number): number => {
       let s = 0;
       for (const w of u.partners[v]) s += copyBetween(u, nl, v, w)!.weight;
@@ -404,8 +410,8 @@ export const coalesceLocals: FunctionPass = {
         remapFuncLocalNames(m, f, (i) => (i < nl ? keep[i] : -1));
       }
       changed = true;
-      cx.changed(f);
     }
+    if (changed) cx.changed(f);
     if (reorderLocals.run(cx, f)) changed = true;
     return changed;
   },

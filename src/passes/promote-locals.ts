@@ -11,9 +11,12 @@
 //     loom-inlined call that stores its arguments with `a; b; local.set $y; local.set $x`)
 //     are put back into the tree: a pop is replaced by the root that produced its value when
 //     that root may be evaluated later, at the consumer; else, when the consumer is a
-//     `local.set $x (pop)` (or a drop), the set goes up to the producer instead. A function
-//     left without pops becomes visible to every pass that skips stack code (simplify-locals,
-//     rse, vacuum, merge-blocks, the inliner...).
+//     `local.set $x (pop)` (or a drop), the set goes up to the producer instead; else the
+//     value goes through a new local (written where it is produced, read where the pop was).
+//     A function left without pops becomes visible to every pass that skips stack code
+//     (simplify-locals, rse, vacuum, merge-blocks, the inliner...); coalesce-locals puts the
+//     values that can wait on the stack back there at the end. Only values taken from a
+//     block's parameters (or from a multi-value root) stay pops.
 //  2. Copy propagation: a get of `a` whose only definition is the copy `a = b` (`local.set` or
 //     `local.tee` of `local.get b` or of `local.tee b ...`) reads `b` instead when `b` cannot
 //     have been written on any path from that copy to the get (available copies: a forward
@@ -43,7 +46,8 @@
 //     of their own move, and only the top suffix of a consumer's pops (pops must stay a prefix
 //     of the operands). Taking a set up to its producer writes the local earlier: the roots
 //     it passes neither read nor write that local nor branch anywhere (a trap ends the
-//     function, and locals with it), so no one can tell.
+//     function, and locals with it), so no one can tell. A new local changes no order at all:
+//     nothing else reads or writes it.
 //  2. The get reads only the copy, so every path to it passes the copy and `a` is not
 //     written after it; availability proves `b` is not written either, so both hold the
 //     same value at the get.
@@ -137,7 +141,7 @@ interface StackEntry {
 }
 
 /** Replaces pops of the roots of `list` by their producers where allowed (see the header). */
-function unpopList(list: Expr[]): boolean {
+function unpopList(list: Expr[], newLocal: (t: ValType) => number): boolean {
   const fxCache = new Map<Expr, Effects>();
   const fx = (e: Expr): Effects => {
     let v = fxCache.get(e);
@@ -201,6 +205,23 @@ function unpopList(list: Expr[]): boolean {
           continue;
         }
       }
+      // what still cannot move goes through a new local (the top ones: pops stay a prefix):
+      // the producer is written where it is, the consumer reads it where the pop was
+      while (left > 0 && taken[left - 1].producer !== null) {
+        const m = left - 1;
+        const p = taken[m].producer!;
+        const t = p.type[0];
+        const x = newLocal(t);
+        const set = new Expr(O.local_set, NONE, [p]);
+        set.index = x;
+        list[taken[m].at] = set;
+        const get = new Expr(O.local_get, single(t));
+        get.index = x;
+        pops[m].parent.kids[pops[m].index] = get;
+        fxCache.delete(r);
+        changed = true;
+        left = m;
+      }
     }
     const n = r.type.length;
     if (n === 1 && left === 0) stack.push({ producer: r, at: j });
@@ -215,14 +236,18 @@ function unpopList(list: Expr[]): boolean {
 }
 
 /** Step 1 over every statement list of the function; clears `f.hasPops` when no pop is left. */
-function unpop(f: Func, root: Expr): boolean {
+function unpop(f: Func, root: Expr, numParams: number): boolean {
+  const newLocal = (t: ValType): number => {
+    f.locals.push(t);
+    return numParams + f.locals.length - 1;
+  };
   const lists: Expr[][] = [root.body];
   forEachExpr(root.body, (e) => {
     if (e.body.length > 0) lists.push(e.body);
     if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
   });
   let changed = false;
-  for (const list of lists) if (unpopList(list)) changed = true;
+  for (const list of lists) if (unpopList(list, newLocal)) changed = true;
   let pops = false;
   forEachExpr(root.body, (e) => {
     if (e.op === O.pop) pops = true;
@@ -600,14 +625,14 @@ export const promoteLocals: FunctionPass = {
   scope: 'function',
   run(cx, f) {
     const root = cx.body(f);
-    const types = cx.module.localTypes(f);
     const numParams = cx.module.types[f.type].params.length;
     const embedded = embeddedTarget(cx);
     let changed = false;
-    if (f.hasPops && unpop(f, root)) {
+    if (f.hasPops && unpop(f, root, numParams)) {
       changed = true;
       cx.changed(f);
     }
+    const types = cx.module.localTypes(f);
     if (f.hasPops) return changed; // the remaining steps move code: leave stack code alone
     // values a tree just got back (step 1) are for simplify-locals to sink, even if nothing else
     // applies

@@ -19,35 +19,47 @@
 // - Linear memory: an SMT array from 32-bit addresses to bytes per memory, loads and stores of
 //   every width little-endian, byte by byte. The size in pages is a free input (between the
 //   declared minimum and maximum); an access traps iff its effective address + width exceeds
-//   size * 65536 (computed in 64 bits). memory.fill and memory.copy are exact (array lambdas).
-//   memory.grow may fail for reasons outside the module (the host): whether it succeeds is an
-//   uninterpreted function of the world; when it does, the size grows and the new pages are 0.
+//   size * 65536 (computed in 64 bits). memory.fill/copy/init of a constant length up to 64 are
+//   exact store chains; of other lengths, an uninterpreted function of their operands at the
+//   first level and an exact array lambda at the second. memory.grow may fail for reasons
+//   outside the module (the host): whether it succeeds is an uninterpreted function of the
+//   world; when it does, the size grows and the new pages are 0.
+// - Tables are arrays of references with a size, like memories (table.get/set/size/grow/fill/
+//   copy/init); data and element segments have unknown contents (the same on both sides) and a
+//   dropped flag in the state (data.drop, elem.drop); call_indirect is a call whose callee the
+//   world and the table decide.
 // - Calls (imports, call_indirect, and defined functions at the first level) are uninterpreted:
-//   a call maps (callee, world, memories, memory sizes, mutable globals, arguments) to a new
-//   world, and the results, trap kind, memories, sizes and globals after the call are
-//   uninterpreted functions of that new world. Two calls agree only when they are the same
-//   callee with the same arguments in the same state, in the same order (the world is
-//   threaded), so the call sequence is compared. At the second level, calls to defined
-//   functions that are loop-free are encoded by executing the callee's body (so the inliner's
-//   changes are proven); others stay uninterpreted.
+//   a call maps (callee, world, the whole module state: mutable globals, memories and their
+//   sizes, tables and their sizes, segment dropped flags; arguments) to a new world, and the
+//   results, the trap kind (0 = returned; a callee's trap or non-termination is an outcome of
+//   its own) and the module state after the call are uninterpreted functions of that new world.
+//   Two calls agree only when they are the same callee with the same arguments in the same
+//   state, in the same order (the world is threaded), so the call sequence is compared. At the
+//   second level, calls to defined functions that are loop-free are encoded by executing the
+//   callee's body (so the inliner's changes are proven); others stay uninterpreted. Module
+//   invariants (Inputs.invariants: a private global's alignment) are assumed at entry and
+//   after a call that started in a state where they hold.
 // - Floats are bit patterns (BV32/BV64). abs, neg, copysign, reinterpret, loads, stores,
-//   constants and select are exact bit operations at every level. At the first level the other
-//   float instructions are uninterpreted functions of their operands' bits: a change to float
-//   arithmetic is proven there only if both sides apply the same instruction to operands that
-//   are provably the same bits (e.g. reordering independent float operations, or changing the
-//   integer code around them). At the second level they use the SMT floating-point theory
+//   constants and select are exact bit operations at every level. At the first level every
+//   other float instruction (arithmetic, comparisons, conversions, truncations and their traps)
+//   is an uninterpreted function of its operands' bits. What this implies: at that level a
+//   change is proven only if, wherever it touches float code, both sides apply the same float
+//   instructions, in the same data flow, to operands that are provably the same bits — the
+//   float computation must be syntactically identical up to equal operands (integer code,
+//   locals, control flow and the order of independent operations around it may change
+//   freely). Any other change to float code (a < b -> b > a, trunc(convert(x)) -> x) gets no
+//   proof there; it goes to the second level, where floats use the SMT floating-point theory
 //   (IEEE 754 binary32/64, round to nearest even): comparisons, min/max (with wasm's -0 < +0),
 //   rounding, conversions, trapping and saturating truncations are exact; a NaN result is an
 //   uninterpreted NaN-valued function of the instruction and its operand bits (wasm makes NaN
 //   bits nondeterministic; this demands both sides produce the same NaN from the same
-//   computation, which a rewrite like x * 1.0 -> x does not).
+//   computation, so x * 1.0 -> x or x + -0.0 -> x, which can change NaN bits, are not proven).
 // - References (funcref/externref) are opaque 32-bit values: null is 0, ref.func is a constant
 //   per function.
 // - Stack code that is not a tree (`pop` operands, values left below a statement, multi-value
 //   blocks and calls) is executed on the same value stack as everything else.
 // - Unsupported (the function is not verified): loops that loop (a branch to a loop label),
-//   SIMD except v128 constants/loads/stores/locals, atomics, table
-//   instructions other than call_indirect, memory.init, data.drop, elem.drop.
+//   SIMD except v128 constants/loads/stores/locals, atomics, formulas over 400,000 terms.
 //
 // The terms are hash-consed and simplified on construction (constant folding, x == x, store/
 // select forwarding between addresses base+k with different k, ...), so the parts of the two
@@ -71,6 +83,8 @@ export const WORLD: Sort = -2;
 export const FP32: Sort = -3;
 export const FP64: Sort = -4;
 export const RMODE: Sort = -5;
+/** A table: 32-bit indices to references (opaque 32-bit values). */
+export const TABLE: Sort = -6;
 
 export function sortText(s: Sort): string {
   if (s > 0) return `(_ BitVec ${s})`;
@@ -81,6 +95,7 @@ export function sortText(s: Sort): string {
     case FP32: return '(_ FloatingPoint 8 24)';
     case FP64: return '(_ FloatingPoint 11 53)';
     case RMODE: return 'RoundingMode';
+    case TABLE: return '(Array (_ BitVec 32) (_ BitVec 32))';
   }
   throw new Error(`bad sort ${s}`);
 }
@@ -178,10 +193,11 @@ export class Smt {
   sym(name: string): Term {
     return this.mk('sym', RMODE, [], name);
   }
-  /** λ a. body(a) over 32-bit addresses, an array of bytes. */
+  /** λ a. body(a) over 32-bit addresses: an array of bytes (memory) or of references (table). */
   lambda(body: (a: Term) => Term): Term {
     const a = this.mk('bvar', 32, [], `lb${this.nextId}`);
-    return this.mk('lambda', MEM, [a, body(a)]);
+    const v = body(a);
+    return this.mk('lambda', v.sort === 8 ? MEM : TABLE, [a, v]);
   }
 
   // ---- Boolean ----
@@ -512,11 +528,11 @@ export class Smt {
         m = inner;
       }
     }
-    return this.mk('select', 8, [m, a]);
+    return this.mk('select', m.sort === TABLE ? 32 : 8, [m, a]);
   }
 
   store(m: Term, a: Term, v: Term): Term {
-    return this.mk('store', MEM, [m, a, v]);
+    return this.mk('store', m.sort, [m, a, v]);
   }
 
   // ---- floating point (second level) ----
@@ -538,6 +554,21 @@ export class Smt {
   indexed(op: string, head: string, sort: Sort, args: Term[]): Term {
     return this.mk(op, sort, args, head);
   }
+}
+
+/** Names of the free constants a term mentions. */
+export function varsOf(t: Term): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<number>();
+  const stack = [t];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    if (x.op === 'var') out.add(x.name);
+    for (const a of x.args) stack.push(a);
+  }
+  return out;
 }
 
 // ---- printing SMT-LIB -----------------------------------------------------------------------
@@ -635,12 +666,12 @@ export const TRAP = {
   overflow: 3,
   memory: 4,
   conversion: 5,
-  indirect: 6,
+  table: 6,
 } as const;
 
 export const TRAP_NAMES: Record<number, string> = {
   1: 'unreachable', 2: 'integer divide by zero', 3: 'integer overflow', 4: 'out of bounds memory access',
-  5: 'invalid conversion to integer', 6: 'indirect call',
+  5: 'invalid conversion to integer', 6: 'out of bounds table access',
 };
 
 /** The sort of a wasm value type (references are opaque 32-bit values). */
@@ -687,10 +718,28 @@ export interface SideEnv {
   funcType(i: number): FuncType;
   /** Stable key of function `i` (imports by name, definitions by identity). */
   funcKey(i: number): string;
-  /** The body of defined function `i`, for the second level (null for imports). */
+  /** Whether function `i` is defined in the module (not an import). */
+  isDefined(i: number): boolean;
+  /** The body of defined function `i`, for the second level (null for imports, or when it cannot be read). */
   body(i: number): FunctionSource | null;
   globals: readonly GlobalInfo[];
+  shape: Shape;
+}
+
+/** The module's stateful entities other than globals (compared by index on the two sides). */
+export interface Shape {
   memories: readonly Limits[];
+  tables: readonly Limits[];
+  /** Byte length of each data segment. */
+  dataLens: readonly number[];
+  /** Item count of each element segment. */
+  elemLens: readonly number[];
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  const lim = (x: readonly Limits[], y: readonly Limits[]) => x.length === y.length && x.every((l, i) => l.min === y[i].min && l.max === y[i].max);
+  const num = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((n, i) => n === y[i]);
+  return lim(a.memories, b.memories) && lim(a.tables, b.tables) && num(a.dataLens, b.dataLens) && num(a.elemLens, b.elemLens);
 }
 
 export interface EncodeOptions {
@@ -700,31 +749,54 @@ export interface EncodeOptions {
   inlineCalls: boolean;
   /** Most tree nodes executed in inlined callees (beyond it: Unsupported). */
   inlineBudget: number;
+  /** Bulk memory/table operations of variable length as array lambdas (else uninterpreted). */
+  exactBulk: boolean;
 }
 
 /** How a function ends, and the state it leaves. */
 export interface Outcome {
-  /** BV8: 0 = returned, else the trap kind (see TRAP; a callee's trap kind when a call trapped). */
+  /** BV8: 0 = returned, else the trap kind (see TRAP; 0x80 and up: a call trapped or did not return). */
   kind: Term;
   results: Term[];
-  /** Mutable globals by slot (see Inputs.slots). */
-  globals: Term[];
-  mems: Term[];
-  sizes: Term[];
+  /** The module state: mutable globals, memories, sizes... (see Inputs for the layout). */
+  state: Term[];
   world: Term;
   /** An uninterpreted float instruction or defined-function call was used (a counterexample may be spurious). */
   abstracted: boolean;
+  /** Facts about the state calls leave (the module invariants hold after a call that started with them). */
+  assumptions: Term[];
 }
 
-/** The shared inputs of the two sides: the names both encodings read their initial state from. */
+/**
+ * The shared inputs of the two sides: the names both encodings read their initial state from,
+ * and the layout of the module state, one vector of terms: mutable globals (by key, in a fixed
+ * order), memories, memory sizes in pages, tables, table sizes, then the dropped flags of the
+ * data and element segments.
+ */
 export class Inputs {
   /** Keys of the mutable globals of either side, in a fixed order: the state's global slots. */
   readonly slots: string[] = [];
   readonly slotTypes: ValType[] = [];
   private slotOf = new Map<string, number>();
   private refs = new Map<string, number>();
+  /** Offsets of each kind in the state vector. */
+  readonly MEM: number;
+  readonly PAGES: number;
+  readonly TAB: number;
+  readonly TSIZE: number;
+  readonly DDROP: number;
+  readonly EDROP: number;
+  readonly size: number;
+  readonly memories: readonly Limits[];
 
-  constructor(readonly b: Smt, readonly params: readonly ValType[], mutable: { key: string; type: ValType }[], readonly memories: readonly Limits[]) {
+  /**
+   * Module invariants: global key -> k, "the global's low k bits are 0" (a stack pointer's
+   * alignment; see PassVerifier.invariants). Assumed at entry, and after a call that started
+   * in a state where they hold.
+   */
+  invariants = new Map<string, number>();
+
+  constructor(readonly b: Smt, readonly params: readonly ValType[], mutable: { key: string; type: ValType }[], readonly shape: Shape) {
     const sorted = [...mutable].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
     for (const g of sorted) {
       if (this.slotOf.has(g.key)) continue;
@@ -732,12 +804,41 @@ export class Inputs {
       this.slots.push(g.key);
       this.slotTypes.push(g.type);
     }
+    this.memories = shape.memories;
+    this.MEM = this.slots.length;
+    this.PAGES = this.MEM + shape.memories.length;
+    this.TAB = this.PAGES + shape.memories.length;
+    this.TSIZE = this.TAB + shape.tables.length;
+    this.DDROP = this.TSIZE + shape.tables.length;
+    this.EDROP = this.DDROP + shape.dataLens.length;
+    this.size = this.EDROP + shape.elemLens.length;
   }
 
   slot(key: string): number {
     const s = this.slotOf.get(key);
     if (s === undefined) throw new Error(`internal: global ${key} has no slot`);
     return s;
+  }
+
+  /** Name and sort of state component i (its input variable; `after.<name>` after a call). */
+  component(i: number): { name: string; sort: Sort } {
+    if (i < this.MEM) return { name: `g.${this.slots[i]}`, sort: sortOf(this.slotTypes[i]) };
+    if (i < this.PAGES) return { name: `mem${i - this.MEM}`, sort: MEM };
+    if (i < this.TAB) return { name: `pages${i - this.PAGES}`, sort: 32 };
+    if (i < this.TSIZE) return { name: `table${i - this.TAB}`, sort: TABLE };
+    if (i < this.DDROP) return { name: `tsize${i - this.TSIZE}`, sort: 32 };
+    if (i < this.EDROP) return { name: `dropped.data${i - this.DDROP}`, sort: BOOL };
+    return { name: `dropped.elem${i - this.EDROP}`, sort: BOOL };
+  }
+
+  /** The initial module state. */
+  initial(): Term[] {
+    const out: Term[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const c = this.component(i);
+      out.push(this.b.var(c.name, c.sort));
+    }
+    return out;
   }
 
   /** The reference to a function (by key): a distinct nonzero constant per function. */
@@ -750,27 +851,49 @@ export class Inputs {
   param(i: number): Term {
     return this.b.var(`p${i}`, sortOf(this.params[i]));
   }
+  /** An unknown constant global (an import, or an initializer outside the model). */
   global(key: string, t: ValType): Term {
     return this.b.var(`g.${key}`, sortOf(t));
   }
-  mem(k: number): Term {
-    return this.b.var(`mem${k}`, MEM);
+  /** The contents of data segment k (bytes) or element segment k (references): unknown, the same on both sides. */
+  data(k: number): Term {
+    return this.b.var(`data${k}`, MEM);
   }
-  size(k: number): Term {
-    return this.b.var(`pages${k}`, 32);
+  elem(k: number): Term {
+    return this.b.var(`elem${k}`, TABLE);
   }
   world(): Term {
     return this.b.var('world', WORLD);
   }
 
-  /** Facts about the inputs: each memory's size is within its limits. */
-  preconditions(): Term {
+  /** The invariant of global `key` on its value `v` (true when it has none). */
+  invariant(key: string, v: Term): Term {
+    const k = this.invariants.get(key);
+    if (k === undefined || k === 0 || v.sort <= 0) return this.b.T;
+    return this.b.eq(this.b.extract(k - 1, 0, v), this.b.bv(0, k));
+  }
+
+  /**
+   * Facts about the inputs the query mentions (`used`: variable names): memory and table sizes
+   * are within their limits; globals satisfy the module invariants.
+   */
+  preconditions(used: Set<string>): Term {
     const b = this.b;
     const facts: Term[] = [];
-    this.memories.forEach((lim, k) => {
-      const s = this.size(k);
+    this.slots.forEach((key, j) => {
+      if (used.has(`g.${key}`)) facts.push(this.invariant(key, b.var(`g.${key}`, sortOf(this.slotTypes[j]))));
+    });
+    this.shape.memories.forEach((lim, k) => {
+      if (!used.has(`pages${k}`)) return;
+      const s = b.var(`pages${k}`, 32);
       facts.push(b.cmp('bvule', b.bv(lim.min, 32), s));
       facts.push(b.cmp('bvule', s, b.bv(Math.min(lim.max ?? 65536, 65536), 32)));
+    });
+    this.shape.tables.forEach((lim, k) => {
+      if (!used.has(`tsize${k}`)) return;
+      const s = b.var(`tsize${k}`, 32);
+      facts.push(b.cmp('bvule', b.bv(lim.min, 32), s));
+      if (lim.max !== null) facts.push(b.cmp('bvule', s, b.bv(lim.max, 32)));
     });
     return b.and(...facts);
   }
@@ -1026,9 +1149,8 @@ export class NumericEncoder {
 /** The machine state on one path: locals of the running activation, and the module state. */
 interface MState {
   locals: Term[];
-  gl: Term[];
-  mems: Term[];
-  sizes: Term[];
+  /** The module state vector (see Inputs). */
+  s: Term[];
   world: Term;
 }
 
@@ -1046,7 +1168,7 @@ interface Activation {
 }
 
 function copyState(s: MState): MState {
-  return { locals: s.locals.slice(), gl: s.gl.slice(), mems: s.mems.slice(), sizes: s.sizes.slice(), world: s.world };
+  return { locals: s.locals.slice(), s: s.s.slice(), world: s.world };
 }
 
 const T_EVAL = 0;
@@ -1104,7 +1226,8 @@ const SUPPORTED = new Set<number>();
   const names = [
     'unreachable', 'nop', 'block', 'loop', 'if', 'br', 'br_if', 'br_table', 'return', 'call', 'call_indirect',
     'return_call', 'return_call_indirect', 'drop', 'select', 'select_t', 'local.get', 'local.set', 'local.tee',
-    'global.get', 'global.set', 'memory.size', 'memory.grow', 'memory.fill', 'memory.copy',
+    'global.get', 'global.set', 'memory.size', 'memory.grow', 'memory.fill', 'memory.copy', 'memory.init', 'data.drop',
+    'table.get', 'table.set', 'table.size', 'table.grow', 'table.fill', 'table.copy', 'table.init', 'elem.drop',
     'i32.const', 'i64.const', 'f32.const', 'f64.const', 'v128.const', 'v128.load', 'v128.store',
     'ref.null', 'ref.is_null', 'ref.func', 'pop',
   ];
@@ -1131,6 +1254,7 @@ export class FunctionEncoder {
   private acts: Activation[] = [];
   private tasks: Task[] = [];
   private abstracted = false;
+  private assumptions: Term[] = [];
   private inlined = 0;
   private globalInit = new Map<SideEnv, (Term | undefined)[]>();
   private normal: Edge | null = null;
@@ -1145,13 +1269,11 @@ export class FunctionEncoder {
     const why = unsupportedReason(src);
     if (why !== null) throw new Unsupported(why);
     const inp = this.inputs;
-    if (src.env.memories.length !== inp.memories.length) throw new Unsupported('memories differ');
+    if (!sameShape(src.env.shape, inp.shape)) throw new Unsupported('memories, tables or segments differ');
     const params = src.type.params;
     this.st = {
       locals: [...params.map((_, i) => inp.param(i)), ...src.locals.map((t) => b.bv(0, sortOf(t)))],
-      gl: inp.slots.map((key, j) => inp.global(key, inp.slotTypes[j])),
-      mems: inp.memories.map((_, k) => inp.mem(k)),
-      sizes: inp.memories.map((_, k) => inp.size(k)),
+      s: inp.initial(),
       world: inp.world(),
     };
     this.enter(src, 0);
@@ -1175,11 +1297,9 @@ export class FunctionEncoder {
     };
     const kind = pick(b.bv(0, 8), (x) => x.code);
     const results = n.vals.slice();
-    const gl = n.st.gl.map((t, j) => pick(t, (x) => x.st.gl[j]));
-    const mems = n.st.mems.map((t, k) => pick(t, (x) => x.st.mems[k]));
-    const sizes = n.st.sizes.map((t, k) => pick(t, (x) => x.st.sizes[k]));
+    const state = n.st.s.map((t, j) => pick(t, (x) => x.st.s[j]));
     const world = pick(n.st.world, (x) => x.st.world);
-    return { kind, results, globals: gl, mems, sizes, world, abstracted: this.abstracted || this.num.abstracted };
+    return { kind, results, state, world, abstracted: this.abstracted || this.num.abstracted, assumptions: this.assumptions };
   }
 
   /** Starts executing `src`'s body (its locals are already in the state). */
@@ -1257,7 +1377,7 @@ export class FunctionEncoder {
     const g = this.b.and(this.pc, cond);
     if (g === this.b.F) return;
     const s = this.st;
-    this.exits.push({ g, code, st: { locals: [], gl: s.gl.slice(), mems: s.mems.slice(), sizes: s.sizes.slice(), world: s.world } });
+    this.exits.push({ g, code, st: { locals: [], s: s.s.slice(), world: s.world } });
     this.pc = this.b.and(this.pc, this.b.not(cond));
   }
 
@@ -1316,9 +1436,7 @@ export class FunctionEncoder {
       const s0 = live[0].st;
       this.st = {
         locals: s0.locals.map((_, i) => pick((x) => x.st.locals[i])),
-        gl: s0.gl.map((_, i) => pick((x) => x.st.gl[i])),
-        mems: s0.mems.map((_, i) => pick((x) => x.st.mems[i])),
-        sizes: s0.sizes.map((_, i) => pick((x) => x.st.sizes[i])),
+        s: s0.s.map((_, i) => pick((x) => x.st.s[i])),
         world: pick((x) => x.st.world),
       };
       for (let i = 0; i < n; i++) this.vals.push(pick((x) => x.vals[i]));
@@ -1422,11 +1540,11 @@ export class FunctionEncoder {
         return;
       case O.global_get: {
         const g = env.globals[e.index];
-        push(g.mutable ? st.gl[this.inputs.slot(g.key)] : this.immutableGlobal(env, e.index));
+        push(g.mutable ? st.s[this.inputs.slot(g.key)] : this.immutableGlobal(env, e.index));
         return;
       }
       case O.global_set:
-        st.gl[this.inputs.slot(env.globals[e.index].key)] = args[0];
+        st.s[this.inputs.slot(env.globals[e.index].key)] = args[0];
         return;
       case O.i32_const: push(b.bv(e.value as number, 32)); return;
       case O.i64_const: push(b.bv(e.value as bigint, 64)); return;
@@ -1444,10 +1562,45 @@ export class FunctionEncoder {
       case O.ref_func: push(this.inputs.funcRef(env.funcKey(e.index))); return;
     }
     const name = OPS[op].name;
-    if (name === 'memory.size') return push(st.sizes[e.index]);
-    if (name === 'memory.grow') return push(this.grow(e.index, args[0]));
-    if (name === 'memory.fill') return this.fill(e.index, args);
-    if (name === 'memory.copy') return this.copy(e.index, e.index2, args);
+    const inp = this.inputs;
+    switch (name) {
+      case 'memory.size': return push(st.s[inp.PAGES + e.index]);
+      case 'memory.grow': return push(this.grow(e.index, args[0]));
+      case 'memory.fill': return this.fill(e.index, args);
+      case 'memory.copy': return this.copy(e.index, e.index2, args);
+      // memory.init: index is the memory, index2 the data segment; table.init: index the table, index2 the element segment
+      case 'memory.init': return this.init(inp.MEM + e.index, inp.PAGES + e.index, e.index2, args);
+      case 'data.drop': st.s[inp.DDROP + e.index] = b.T; return;
+      case 'table.get': {
+        this.tableBounds(e.index, args[0], b.bv(1, 32));
+        return push(b.select(st.s[inp.TAB + e.index], args[0]));
+      }
+      case 'table.set': {
+        this.tableBounds(e.index, args[0], b.bv(1, 32));
+        st.s[inp.TAB + e.index] = b.store(st.s[inp.TAB + e.index], args[0], args[1]);
+        return;
+      }
+      case 'table.size': return push(st.s[inp.TSIZE + e.index]);
+      case 'table.grow': return push(this.tableGrow(e.index, args[0], args[1]));
+      case 'table.fill': {
+        const [d, v, n] = args;
+        this.tableBounds(e.index, d, n);
+        const t = st.s[inp.TAB + e.index];
+        st.s[inp.TAB + e.index] = this.bulk('table.fill', t, d, n, () => v, [d, v, n]);
+        return;
+      }
+      case 'table.copy': {
+        const [d, sIdx, n] = args;
+        this.tableBounds(e.index, d, n);
+        this.tableBounds(e.index2, sIdx, n);
+        const from = st.s[inp.TAB + e.index2];
+        const to = st.s[inp.TAB + e.index];
+        st.s[inp.TAB + e.index] = this.bulk('table.copy', to, d, n, (i) => b.select(from, b.bvadd(sIdx, i)), [from, d, sIdx, n]);
+        return;
+      }
+      case 'table.init': return this.init(inp.TAB + e.index, inp.TSIZE + e.index, -1 - e.index2, args);
+      case 'elem.drop': st.s[inp.EDROP + e.index] = b.T; return;
+    }
     if (name === 'v128.load' || name === 'v128.store' || LOAD_STORE.test(name)) return this.memoryAccess(e, name, args);
     const r = this.num.encode(op, args);
     if (r === null) throw new Unsupported(name);
@@ -1484,8 +1637,8 @@ export class FunctionEncoder {
   private call(e: Expr, args: Term[], env: SideEnv, tail: boolean): void {
     const i = e.index;
     const ft = env.funcType(i);
-    const src = env.body(i);
-    if (src !== null && this.opts.inlineCalls && this.canInline(src)) {
+    const src = this.opts.inlineCalls && env.isDefined(i) ? env.body(i) : null;
+    if (src !== null && this.canInline(src)) {
       // execute the callee in place: its locals replace the caller's until it returns
       const ret = new Task(T_RET, e);
       ret.act = this.act;
@@ -1496,7 +1649,7 @@ export class FunctionEncoder {
       this.enter(src, this.vals.length);
       return;
     }
-    if (src !== null) this.abstracted = true;
+    if (env.isDefined(i)) this.abstracted = true;
     const res = this.callUF(`call.${env.funcKey(i)}`, args, ft.results);
     this.afterCall(res, tail);
   }
@@ -1522,14 +1675,29 @@ export class FunctionEncoder {
   private callUF(name: string, args: Term[], results: Type): Term[] {
     const b = this.b;
     const st = this.st;
-    const w = b.app(name, [st.world, ...st.mems, ...st.sizes, ...st.gl, ...args], WORLD);
+    const w = b.app(name, [st.world, ...st.s, ...args], WORLD);
+    // The module invariants are preserved by every function (that is how they were proven):
+    // if they hold when the call starts, they hold when it ends.
+    const inp = this.inputs;
+    const before: Term[] = [];
+    const after: Term[] = [];
     st.world = w;
-    st.mems = st.mems.map((_, k) => b.app(`after.mem${k}`, [w], MEM));
-    st.sizes = st.sizes.map((_, k) => b.app(`after.pages${k}`, [w], 32));
-    st.gl = st.gl.map((_, j) => b.app(`after.g.${this.inputs.slots[j]}`, [w], sortOf(this.inputs.slotTypes[j])));
+    st.s = st.s.map((old, i) => {
+      const c = inp.component(i);
+      const v = b.app(`after.${c.name}`, [w], c.sort);
+      if (i < inp.MEM) {
+        before.push(inp.invariant(inp.slots[i], old));
+        after.push(inp.invariant(inp.slots[i], v));
+      }
+      return v;
+    });
+    const fact = b.implies(b.and(...before), b.and(...after));
+    if (fact !== b.T) this.assumptions.push(fact);
     const res = results.map((t, r) => b.app(`after.result${r}.${sortOf(t)}`, [w], sortOf(t)));
+    // a trap in the callee (or a callee that never returns): its kind, with the top bit set so
+    // that it is never confused with a trap of this function's own instructions
     const code = b.app('after.trap', [w], 8);
-    this.trap(b.not(b.eq(code, b.bv(0, 8))), code);
+    this.trap(b.not(b.eq(code, b.bv(0, 8))), b.bvor(code, b.bv(0x80, 8)));
     return res;
   }
 
@@ -1538,7 +1706,7 @@ export class FunctionEncoder {
   /** Bytes in memory `k` now, as a 64-bit value. */
   private byteSize(k: number): Term {
     const b = this.b;
-    return b.bvshl(b.zext(32, this.st.sizes[k]), b.bv(16, 64));
+    return b.bvshl(b.zext(32, this.st.s[this.inputs.PAGES + k]), b.bv(16, 64));
   }
 
   /** Traps unless [addr + offset, addr + offset + n) is inside memory `k`; returns the 32-bit address. */
@@ -1558,7 +1726,7 @@ export class FunctionEncoder {
     const isLoad = name.includes('load');
     const a = this.bounds(k, args[0], e.offset, b.bv(n, 64));
     if (isLoad) {
-      const mem = this.st.mems[k];
+      const mem = this.st.s[this.inputs.MEM + k];
       let v = b.select(mem, a);
       for (let i = 1; i < n; i++) v = b.concat(b.select(mem, b.bvadd(a, b.bv(i, 32))), v);
       const w = sortOf(e.type[0]);
@@ -1567,9 +1735,28 @@ export class FunctionEncoder {
       return;
     }
     const v = args[1];
-    let mem = this.st.mems[k];
+    const M = this.inputs.MEM + k;
+    let mem = this.st.s[M];
     for (let i = 0; i < n; i++) mem = b.store(mem, i === 0 ? a : b.bvadd(a, b.bv(i, 32)), b.extract(8 * i + 7, 8 * i, v));
-    this.st.mems[k] = mem;
+    this.st.s[M] = mem;
+  }
+
+  /**
+   * The array `dst` with [d, d + n) replaced: element d + i becomes `at(i)` (i a 32-bit term).
+   * A constant n up to 64 is a chain of stores (exact and cheap); otherwise an array lambda at the
+   * second level (exact, but Z3's array theory is incomplete with lambdas: it proves, it may not
+   * find models), and at the first level an uninterpreted function of the operation's operands.
+   */
+  private bulk(kind: string, dst: Term, d: Term, n: Term, at: (i: Term) => Term, operands: Term[]): Term {
+    const b = this.b;
+    if (n.op === 'const' && n.v <= 64n) {
+      let r = dst;
+      for (let i = 0; i < Number(n.v); i++) r = b.store(r, b.bvadd(d, b.bv(i, 32)), at(b.bv(i, 32)));
+      return r;
+    }
+    if (this.opts.exactBulk) return b.lambda((a) => b.ite(this.inRange(a, d, n), at(b.bvsub(a, d)), b.select(dst, a)));
+    this.abstracted = true;
+    return b.app(`bulk.${kind}`, [dst, ...operands], dst.sort);
   }
 
   private inRange(a: Term, start: Term, len: Term): Term {
@@ -1583,48 +1770,101 @@ export class FunctionEncoder {
   private fill(k: number, [d, val, n]: Term[]): void {
     const b = this.b;
     this.bounds(k, d, 0, n);
-    const mem = this.st.mems[k];
+    const M = this.inputs.MEM + k;
+    const mem = this.st.s[M];
     const byte = b.extract(7, 0, val);
-    this.st.mems[k] = b.lambda((a) => b.ite(this.inRange(a, d, n), byte, b.select(mem, a)));
+    this.st.s[M] = this.bulk('memory.fill', mem, d, n, () => byte, [d, byte, n]);
   }
 
   private copy(dst: number, src: number, [d, s, n]: Term[]): void {
     const b = this.b;
     this.bounds(dst, d, 0, n);
     this.bounds(src, s, 0, n);
-    const from = this.st.mems[src];
-    const to = this.st.mems[dst];
-    this.st.mems[dst] = b.lambda((a) => b.ite(this.inRange(a, d, n), b.select(from, b.bvadd(s, b.bvsub(a, d))), b.select(to, a)));
+    const from = this.st.s[this.inputs.MEM + src];
+    const to = this.st.s[this.inputs.MEM + dst];
+    this.st.s[this.inputs.MEM + dst] = this.bulk('memory.copy', to, d, n, (i) => b.select(from, b.bvadd(s, i)), [from, d, s, n]);
   }
 
   private grow(k: number, delta: Term): Term {
     const b = this.b;
     const st = this.st;
-    const size = st.sizes[k];
-    const max = Math.min(this.inputs.memories[k].max ?? 65536, 65536);
+    const inp = this.inputs;
+    const size = st.s[inp.PAGES + k];
+    const max = Math.min(inp.memories[k].max ?? 65536, 65536);
     const w = b.app(`grow${k}`, [st.world, size, delta], WORLD);
     const fits = b.cmp('bvule', b.bvadd(b.zext(32, size), b.zext(32, delta)), b.bv(max, 64));
     const ok = b.and(b.app('grow.ok', [w], BOOL), fits);
     const old = this.byteSize(k);
-    const mem = st.mems[k];
+    const mem = st.s[inp.MEM + k];
     st.world = w;
-    st.mems[k] = b.ite(ok, b.lambda((a) => b.ite(b.cmp('bvule', old, b.zext(32, a)), b.bv(0, 8), b.select(mem, a))), mem);
-    st.sizes[k] = b.ite(ok, b.bvadd(size, delta), size);
+    let grown: Term;
+    if (this.opts.exactBulk) grown = b.lambda((a) => b.ite(b.cmp('bvule', old, b.zext(32, a)), b.bv(0, 8), b.select(mem, a)));
+    else {
+      this.abstracted = true;
+      grown = b.app('bulk.memory.grow', [mem, size], MEM);
+    }
+    st.s[inp.MEM + k] = b.ite(ok, grown, mem);
+    st.s[inp.PAGES + k] = b.ite(ok, b.bvadd(size, delta), size);
     return b.ite(ok, size, b.bv(-1, 32));
+  }
+
+  // ---- tables and segments ----
+
+  /** Traps unless [i, i + n) is inside table `t`. */
+  private tableBounds(t: number, i: Term, n: Term): void {
+    const b = this.b;
+    const end = b.bvadd(b.zext(32, i), b.zext(32, n));
+    this.trap(b.cmp('bvult', b.zext(32, this.st.s[this.inputs.TSIZE + t]), end), b.bv(TRAP.table, 8));
+  }
+
+  private tableGrow(t: number, init: Term, n: Term): Term {
+    const b = this.b;
+    const st = this.st;
+    const inp = this.inputs;
+    const size = st.s[inp.TSIZE + t];
+    const max = inp.shape.tables[t].max ?? 0xffffffff;
+    const w = b.app(`tgrow${t}`, [st.world, size, n], WORLD);
+    const fits = b.cmp('bvule', b.bvadd(b.zext(32, size), b.zext(32, n)), b.bv(max, 64));
+    const ok = b.and(b.app('grow.ok', [w], BOOL), fits);
+    const tab = st.s[inp.TAB + t];
+    st.world = w;
+    st.s[inp.TAB + t] = b.ite(ok, this.bulk('table.grow', tab, size, n, () => init, [size, init, n]), tab);
+    st.s[inp.TSIZE + t] = b.ite(ok, b.bvadd(size, n), size);
+    return b.ite(ok, size, b.bv(-1, 32));
+  }
+
+  /**
+   * memory.init (seg >= 0: data segment seg) or table.init (seg < 0: element segment -1-seg)
+   * into the array at state index `arr` whose size is at `sizeAt` (pages or elements).
+   */
+  private init(arr: number, sizeAt: number, seg: number, [d, s, n]: Term[]): void {
+    const b = this.b;
+    const inp = this.inputs;
+    const isData = seg >= 0;
+    const k = isData ? seg : -1 - seg;
+    const len = isData ? inp.shape.dataLens[k] : inp.shape.elemLens[k];
+    const dropped = this.st.s[(isData ? inp.DDROP : inp.EDROP) + k];
+    const segLen = b.ite(dropped, b.bv(0, 64), b.bv(len, 64));
+    const code = b.bv(isData ? TRAP.memory : TRAP.table, 8);
+    const size = this.st.s[sizeAt];
+    const limit = isData ? b.bvshl(b.zext(32, size), b.bv(16, 64)) : b.zext(32, size);
+    const n64 = b.zext(32, n);
+    this.trap(b.or(b.cmp('bvult', segLen, b.bvadd(b.zext(32, s), n64)), b.cmp('bvult', limit, b.bvadd(b.zext(32, d), n64))), code);
+    const src = isData ? inp.data(k) : inp.elem(k);
+    const dst = this.st.s[arr];
+    this.st.s[arr] = this.bulk(isData ? `memory.init.${k}` : `table.init.${k}`, dst, d, n, (i) => b.select(src, b.bvadd(s, i)), [d, s, n]);
   }
 }
 
 // ---- the equivalence query ------------------------------------------------------------------------
 
-/** pre and post agree: same kind of ending, same results on a return, same globals, memories, sizes, world. */
+/** pre and post agree: same kind of ending, same results on a return, same module state (globals, memories, tables ...), same world. */
 export function equivalence(b: Smt, A: Outcome, B: Outcome): Term {
   if (A.results.length !== B.results.length) throw new Unsupported('the signature changed');
   const parts: Term[] = [b.eq(A.kind, B.kind)];
   const returned = b.eq(A.kind, b.bv(0, 8));
   parts.push(b.implies(returned, b.and(...A.results.map((r, i) => b.eq(r, B.results[i])))));
-  A.globals.forEach((g, j) => parts.push(b.eq(g, B.globals[j])));
-  A.mems.forEach((m, k) => parts.push(b.eq(m, B.mems[k])));
-  A.sizes.forEach((s, k) => parts.push(b.eq(s, B.sizes[k])));
+  A.state.forEach((x, i) => parts.push(b.eq(x, B.state[i])));
   parts.push(b.eq(A.world, B.world));
   return b.and(...parts);
 }

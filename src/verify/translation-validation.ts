@@ -2,26 +2,33 @@
 // before the pass, with Z3 (the `z3-solver` npm package), or the change is undone.
 //
 // For one change: both versions are encoded over the same inputs (verify/smt.ts): parameters,
-// initial mutable globals, memories and their sizes, and the world (everything outside the
-// module). The query "some input makes them end differently" (a different trap or none, other
-// results, globals, memory, memory size, or calls) goes to Z3:
+// the initial module state (mutable globals, memories and their sizes, tables, segment flags)
+// and the world (everything outside the module). The query "some input makes them end
+// differently" (a different trap or none, other results, another final module state, other
+// calls) goes to Z3:
 //
-// - level 1: calls uninterpreted, floats uninterpreted. unsat: proven. sat, with nothing
+// - level 1: calls uninterpreted (unless the two sides call different defined functions, as
+//   after inlining: then loop-free callees are executed in place from the start), floats and
+//   variable-length bulk memory operations uninterpreted. unsat: proven. sat, with nothing
 //   abstracted: the model is a real counterexample (disproven).
 // - level 2 (only when level 1 found a model and something was abstracted): loop-free defined
-//   callees are executed in place and floats use the FP theory. unsat: proven; sat:
-//   disproven.
+//   callees are executed in place, floats use the FP theory, bulk operations are exact array
+//   lambdas. unsat: proven; sat: disproven.
+// - a disproof is tried once more under the module invariants (PassVerifier.invariants: the
+//   alignment of private globals such as the shadow-stack pointer, proven by induction over
+//   the module), since a pass may rely on them (store forwarding does); a per-function
+//   comparison alone would consider unreachable states (an unaligned stack pointer).
 //
 // Many queries simplify to `false` while being built (the pass changed nothing the outcome
 // depends on, or changed it in a way the term simplifier sees through): those are proven without
 // calling Z3. The time limit (default 2 s) covers both levels; running out is "timeout". A body
-// outside the model (loops that loop, pops, SIMD, ...) is "unsupported". Any failure of Z3
-// itself (an exception, running out of memory) is "error". The last three are "unverified":
-// the change is kept, or reverted with `strict`.
+// outside the model (loops that loop, SIMD, ...) is "unsupported". Any failure of Z3 itself (an
+// error, running out of memory, a crash of its worker) is "error". The last three are
+// "unverified": the change is kept, or reverted with `strict`.
 //
-// z3-solver is loaded on first use (dynamic import), so runs without --verify never pay its
-// start-up (~0.3 s). Its worker threads do not keep Node alive; `shutdownZ3` terminates them
-// explicitly (tests and scripts call it at the end).
+// z3-solver is loaded on first use (dynamic import, in a worker thread; see below), so runs
+// without --verify never pay its start-up (~0.3 s). The worker does not keep Node alive when
+// idle; `shutdownZ3` stops it explicitly (the CLI, tests and scripts call it at the end).
 //
 // The pass runner (optimize.ts, runPassesAsync) uses `PassVerifier`: it snapshots a function
 // (its bytes and locals) before a function pass, and the whole index space before a module pass;
@@ -41,7 +48,7 @@ import { O } from '../ir/opcodes.js';
 import type { FuncType, ValType } from '../ir/types.js';
 import type { PassContext } from '../passes/context.js';
 import {
-  equivalence, FunctionEncoder, Inputs, Smt, TRAP_NAMES, Unsupported,
+  equivalence, FunctionEncoder, Inputs, Smt, TRAP_NAMES, Unsupported, varsOf, type Shape,
   type FunctionSource, type GlobalInfo, type Outcome, type SideEnv, type Term, toSmtLib,
 } from './smt.js';
 
@@ -113,11 +120,26 @@ function listItems(text: string): string[] {
 async function z3Worker(): Promise<void> {
   const port = parentPort!;
   let run: (cmds: string) => Promise<string>;
+  let renew: () => void;
   try {
     const mod: any = await import('z3-solver');
     const api = await mod.init();
-    const ctx = api.Context('weft');
+    const Z3 = api.Z3;
     const em = api.em;
+    // Contexts are made and deleted here, between checks (never by a finalizer while a check
+    // runs). A context that has parsed large queries stays slow (measured: a 10 ms check took
+    // 1.8 s after two 5 MB queries), so it is replaced after a large query.
+    const mk = (): number => {
+      const cfg = Z3.mk_config();
+      const c = Z3.mk_context_rc(cfg);
+      Z3.del_config(cfg);
+      return c;
+    };
+    let ctx = mk();
+    renew = () => {
+      Z3.del_context(ctx);
+      ctx = mk();
+    };
     const encoder = new TextEncoder();
     run = async (cmds: string): Promise<string> => {
       const bytes = encoder.encode(cmds);
@@ -126,7 +148,7 @@ async function z3Worker(): Promise<void> {
         const heap: Uint8Array = em.HEAPU8;
         heap.set(bytes, ptr);
         heap[ptr + bytes.length] = 0;
-        return await em.async_call(em._async_Z3_eval_smtlib2_string, ctx.ptr, ptr);
+        return await em.async_call(em._async_Z3_eval_smtlib2_string, ctx, ptr);
       } finally {
         em._free(ptr);
       }
@@ -135,6 +157,7 @@ async function z3Worker(): Promise<void> {
     port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) });
     return;
   }
+  let since = 0;
   const errorOf = (out: string) => /\(error "([^"]*)"\)/.exec(out)?.[1] ?? null;
   const solveHere = async (q: SolveRequest): Promise<SolveReply> => {
     const t0 = performance.now();
@@ -176,7 +199,14 @@ async function z3Worker(): Promise<void> {
     return { id: q.id, status: status as SolveResult['status'], reason, values };
   };
   port.on('message', (q: SolveRequest) => {
-    solveHere(q).then((r) => port.postMessage(r), (e) => port.postMessage({ id: q.id, error: e instanceof Error ? e.message : String(e) }));
+    solveHere(q).then((r) => port.postMessage(r), (e) => port.postMessage({ id: q.id, error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        since += q.text.length;
+        if (since > 1 << 20) {
+          since = 0;
+          renew();
+        }
+      });
   });
   port.postMessage({ ready: true });
 }
@@ -299,7 +329,12 @@ export interface PairOptions {
   timeoutMs: number;
   /** Mutable globals of either side (key and type): compared at the end. */
   mutableGlobals: { key: string; type: ValType }[];
-  memories: readonly Limits[];
+  /** Memories, tables, segments (the same on both sides). */
+  shape: Shape;
+  /** Display names of global keys, for counterexamples. */
+  globalNames?: Map<string, string>;
+  /** Module invariants to assume (global key -> low bits that are 0), see PassVerifier. */
+  invariants?: Map<string, number>;
   /** Most nodes executed in callees at level 2 (default 20000). */
   inlineBudget?: number;
 }
@@ -315,7 +350,7 @@ function definedCalls(src: FunctionSource): Map<string, number> {
   const stack: Expr[] = [src.tree];
   while (stack.length > 0) {
     const e = stack.pop()!;
-    if ((e.op === O.call || e.op === O.return_call) && src.env.body(e.index) !== null) {
+    if ((e.op === O.call || e.op === O.return_call) && src.env.isDefined(e.index)) {
       const k = src.env.funcKey(e.index);
       out.set(k, (out.get(k) ?? 0) + 1);
     }
@@ -346,11 +381,13 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
     let b: Smt, inputs: Inputs, A: Outcome, B: Outcome, query: Term;
     try {
       b = new Smt();
-      inputs = new Inputs(b, pre.type.params, o.mutableGlobals, o.memories);
-      const opts = { exactFloats: level === 2, inlineCalls: level === 2 || inlineFirst, inlineBudget: o.inlineBudget ?? 20000 };
+      inputs = new Inputs(b, pre.type.params, o.mutableGlobals, o.shape);
+      if (o.invariants) inputs.invariants = o.invariants;
+      const opts = { exactFloats: level === 2, exactBulk: level === 2, inlineCalls: level === 2 || inlineFirst, inlineBudget: o.inlineBudget ?? 20000 };
       A = new FunctionEncoder(b, inputs, opts).encode(pre);
       B = new FunctionEncoder(b, inputs, opts).encode(post);
-      query = b.and(inputs.preconditions(), b.not(equivalence(b, A, B)));
+      const differ = b.not(equivalence(b, A, B));
+      query = b.and(inputs.preconditions(varsOf(differ)), ...A.assumptions, ...B.assumptions, differ);
     } catch (e) {
       if (e instanceof Unsupported) return done('unsupported', e.message, level);
       if (process.env.WEFT_SMT_DUMP) console.error(e);
@@ -371,6 +408,11 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
     const named: [string, Term][] = [['out.pre.kind', A.kind], ['out.post.kind', B.kind]];
     A.results.forEach((r, i) => named.push([`out.pre.result${i}`, r]));
     B.results.forEach((r, i) => named.push([`out.post.result${i}`, r]));
+    // which parts of the final state differ (state components that are not the same term)
+    A.state.forEach((x, i) => {
+      if (x !== B.state[i]) named.push([`diff.${inputs.component(i).name}`, b.not(b.eq(x, B.state[i]))]);
+    });
+    if (A.world !== B.world) named.push(['diff.world', b.not(b.eq(A.world, B.world))]);
     let r: SolveResult;
     try {
       const q = toSmtLib(b, [query], named);
@@ -417,7 +459,8 @@ function showValue(text: string | undefined, t: ValType | null): string {
 function showOutcome(values: Map<string, string>, side: 'pre' | 'post', results: readonly ValType[]): string {
   const kind = bvValue(values.get(`out.${side}.kind`));
   if (kind === null) return '?';
-  if (kind !== 0n) return `traps (${TRAP_NAMES[Number(kind)] ?? `a callee's trap ${kind}`})`;
+  if (kind >= 0x80n) return 'traps in a call (or the call does not return)';
+  if (kind !== 0n) return `traps (${TRAP_NAMES[Number(kind)] ?? `kind ${kind}`})`;
   if (results.length === 0) return 'returns';
   return `returns ${results.map((t, i) => showValue(values.get(`out.${side}.result${i}`), t)).join(', ')}`;
 }
@@ -431,22 +474,87 @@ function formatCounterexample(values: Map<string, string>, pre: FunctionSource, 
   const gl: string[] = [];
   inputs.slots.forEach((key, j) => {
     const v = values.get(`g.${key}`);
-    if (v !== undefined) gl.push(`${key} = ${showValue(v, inputs.slotTypes[j])}`);
+    if (v !== undefined) gl.push(`${o.globalNames?.get(key) ?? key} = ${showValue(v, inputs.slotTypes[j])}`);
   });
   if (gl.length > 0) lines.push(`globals: ${gl.join(', ')}`);
-  o.memories.forEach((_, k) => {
-    const pages = values.get(`pages${k}`);
+  o.shape.memories.forEach((_, k) => {
+    const pages = bvValue(values.get(`pages${k}`));
     const mem = values.get(`mem${k}`);
-    if (pages !== undefined) lines.push(`memory ${k}: ${showValue(pages, null)} pages${mem !== undefined ? `, bytes ${oneLine(mem, 300)}` : ''}`);
+    if (pages !== null) lines.push(`memory ${k}: ${pages} page${pages === 1n ? '' : 's'}${mem !== undefined ? `; bytes: ${arrayText(mem)}` : ''}`);
   });
   lines.push(`before: ${showOutcome(values, 'pre', pre.type.results)}`);
   lines.push(`after:  ${showOutcome(values, 'post', pre.type.results)}`);
+  const differ: string[] = [];
+  for (const [name, v] of values) {
+    if (!name.startsWith('diff.') || v !== 'true') continue;
+    const what = name.slice(5);
+    const m = /^(mem|pages|table|tsize)(\d+)$/.exec(what);
+    const label = what === 'world' ? 'the calls made (or their arguments, or the state they see)'
+      : what.startsWith('g.') ? (o.globalNames?.get(what.slice(2)) ?? what.slice(2))
+        : m ? `${{ mem: 'memory', pages: 'the size of memory', table: 'table', tsize: 'the size of table' }[m[1]]} ${m[2]}`
+          : what.replace('dropped.', 'dropped ');
+    differ.push(label);
+  }
+  if (differ.length > 0) lines.push(`final state differs in: ${differ.join(', ')}`);
   return lines.join('\n');
 }
 
 function oneLine(s: string, max: number): string {
   const t = s.replace(/\s+/g, ' ');
   return t.length > max ? `${t.slice(0, max)}...` : t;
+}
+
+type SExpr = string | SExpr[];
+
+function parseSExpr(text: string): SExpr | null {
+  const tokens = text.match(/\(|\)|\|[^|]*\||[^\s()]+/g) ?? [];
+  let i = 0;
+  const read = (): SExpr | null => {
+    const t = tokens[i++];
+    if (t === undefined || t === ')') return null;
+    if (t !== '(') return t;
+    const list: SExpr[] = [];
+    while (i < tokens.length && tokens[i] !== ')') {
+      const x = read();
+      if (x === null) return null;
+      list.push(x);
+    }
+    i++;
+    return list;
+  };
+  return read();
+}
+
+/** A model's array value (let-bound store chains over a constant array) as `default 0x00, [0x10] = 0x23, ...`. */
+function arrayText(text: string): string {
+  const tree = parseSExpr(text);
+  const lets = new Map<string, SExpr>();
+  const entries = new Map<bigint, string>();
+  let node: SExpr | null = tree;
+  let dflt: string | null = null;
+  for (let guard = 0; node !== null && guard < 100000; guard++) {
+    if (typeof node === 'string') {
+      node = lets.get(node) ?? null;
+      continue;
+    }
+    const head = node[0];
+    if (head === 'let' && Array.isArray(node[1])) {
+      for (const b of node[1]) if (Array.isArray(b) && typeof b[0] === 'string') lets.set(b[0], b[1]);
+      node = node[2];
+    } else if (head === 'store' && typeof node[2] === 'string' && typeof node[3] === 'string') {
+      const a = bvValue(node[2]);
+      if (a !== null && !entries.has(a)) entries.set(a, node[3]);
+      node = node[1];
+    } else if (Array.isArray(head) && head[0] === 'as' && head[1] === 'const' && typeof node[1] === 'string') {
+      dflt = node[1];
+      node = null;
+    } else return oneLine(text, 200);
+  }
+  const shown = [...entries].sort((x, y) => (x[0] < y[0] ? -1 : 1)).slice(0, 16)
+    .map(([a, v]) => `[0x${a.toString(16)}] = ${showValue(v, null)}`);
+  if (entries.size > 16) shown.push(`... (${entries.size - 16} more)`);
+  if (dflt !== null) shown.push(`${shown.length ? 'all others' : 'all'} ${showValue(dflt, null)}`);
+  return shown.join(', ');
 }
 
 // ---- module views -------------------------------------------------------------------------------
@@ -457,12 +565,22 @@ interface View {
   imports: readonly Import[];
   funcs: readonly Func[];
   globals: readonly Global[];
-  memories: readonly Limits[];
+  shape: Shape;
   ctx: CodeContext;
 }
 
+function shapeOf(m: Module): Shape {
+  const lim = (l: Limits) => ({ min: l.min, max: l.max, shared: l.shared });
+  return {
+    memories: m.memoryTypes().map(lim),
+    tables: m.tableTypes().map((t) => lim(t.limits)),
+    dataLens: m.datas.map((d) => d.bytes.length),
+    elemLens: m.elems.map((e) => e.funcs?.length ?? e.exprs?.length ?? 0),
+  };
+}
+
 function liveView(m: Module): View {
-  return { types: m.types, imports: m.imports, funcs: m.funcs, globals: m.globals, memories: m.memoryTypes(), ctx: codeContext(m) };
+  return { types: m.types, imports: m.imports, funcs: m.funcs, globals: m.globals, shape: shapeOf(m), ctx: codeContext(m) };
 }
 
 function frozenView(m: Module): View {
@@ -470,7 +588,7 @@ function frozenView(m: Module): View {
   const types = m.types.slice();
   return {
     types, imports: m.imports.slice(), funcs: m.funcs.slice(), globals: m.globals.slice(),
-    memories: m.memoryTypes(), ctx: { ...ctx, types },
+    shape: shapeOf(m), ctx: { ...ctx, types },
   };
 }
 
@@ -547,6 +665,12 @@ export class PassVerifier {
   private bodies = new Map<Func, { bytes: Uint8Array; view: View; src: FunctionSource }>();
   private names: { payload: Uint8Array | null; map: Map<number, string> } = { payload: null, map: new Map() };
 
+  /**
+   * Module invariants (global key -> k: the global's low k bits are always 0), found on the
+   * first disproof and kept (null: not computed yet). See `invariants()`.
+   */
+  private inv: Map<string, number> | null = null;
+
   constructor(readonly m: Module, readonly cx: PassContext, readonly opts: VerifierOptions) {}
 
   private key(o: object): string {
@@ -579,10 +703,15 @@ export class PassVerifier {
       types: view.types,
       funcType: (i) => view.types[typeIndex(i)],
       funcKey: (i) => (i < nImp ? `import.${importFuncs[i].module}.${importFuncs[i].name}` : this.key(view.funcs[i - nImp])),
+      isDefined: (i) => i >= nImp,
       body: (i) => (i < nImp ? null : bodyOf(view.funcs[i - nImp])),
       globals,
-      memories: view.memories,
+      shape: view.shape,
     };
+  }
+
+  private globalNames(env: SideEnv): Map<string, string> {
+    return new Map(env.globals.map((g, i) => [g.key, g.key.startsWith('import.') ? `global ${i} (${g.key})` : `global ${i}`]));
   }
 
   private mutableGlobals(...envs: SideEnv[]): { key: string; type: ValType }[] {
@@ -634,6 +763,108 @@ export class PassVerifier {
     }
   }
 
+  /**
+   * Alignment invariants of the module's private globals, proven by induction: a defined,
+   * mutable, not exported i32 global (nothing outside the module can write it) whose initial
+   * value has k low zero bits keeps them if every function that writes it keeps them (at every
+   * exit, traps included), assuming they hold at entry and after every call that starts in a
+   * state where they hold (the induction hypothesis: imports cannot write these globals, and
+   * whatever they call back is a function of the module). Each writer is checked with Z3 (level 1); a
+   * writer that cannot be proven halves k for the globals it writes, until a fixpoint. This is
+   * what store forwarding relies on for the shadow-stack pointer (fp + 4 cannot wrap when fp is
+   * 16-aligned); a per-function comparison that assumed every initial value would find an
+   * unreachable counterexample (an unaligned stack pointer). Computed once, on the first
+   * disproof: proven changes preserve the invariants (they are equivalent under them), and
+   * unverified changes are trusted anyway.
+   */
+  private async invariants(view: View, env: SideEnv, bytesOf: (f: Func) => Uint8Array): Promise<Map<string, number>> {
+    if (this.inv) return this.inv;
+    const m = this.m;
+    const exported = new Set<string>();
+    const liveGlobals = this.env(liveView(m), () => null).globals;
+    for (const e of m.exports) if (e.kind === 'global' && liveGlobals[e.index]) exported.add(liveGlobals[e.index].key);
+    const k = new Map<string, number>();
+    for (const g of env.globals) {
+      const c = g.init?.length === 1 ? g.init[0] : null;
+      if (!g.mutable || g.type !== 0x7f || exported.has(g.key) || !c || c.op !== O.i32_const) continue;
+      const v = (c.value as number) >>> 0;
+      k.set(g.key, v === 0 ? 16 : Math.min(16, 31 - Math.clz32(v & -v)));
+    }
+    // the writers of candidates, and what they write
+    const writers: [FunctionSource, Set<string>][] = [];
+    if (k.size > 0) {
+      for (const f of view.funcs) {
+        let src: FunctionSource;
+        try {
+          src = this.decode(f, bytesOf(f), view, env);
+        } catch {
+          continue;
+        }
+        const written = new Set<string>();
+        const stack: Expr[] = [src.tree];
+        while (stack.length > 0) {
+          const e = stack.pop()!;
+          if (e.op === O.global_set && k.has(env.globals[e.index]?.key)) written.add(env.globals[e.index].key);
+          for (const x of e.kids) stack.push(x);
+          for (const x of e.body) stack.push(x);
+          if (e.alt) for (const x of e.alt) stack.push(x);
+        }
+        if (written.size > 0) writers.push([src, written]);
+      }
+    }
+    const mutable = this.mutableGlobals(env);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [src, written] of writers) {
+        const live = [...written].filter((g) => (k.get(g) ?? 0) > 0);
+        if (live.length === 0) continue;
+        const ok = await this.preserves(src, live, k, mutable, view.shape);
+        if (ok === true) continue;
+        for (const g of live) k.set(g, ok === 'never' ? 0 : (k.get(g)! >> 1));
+        changed = true;
+      }
+    }
+    for (const [g, n] of k) if (n === 0) k.delete(g);
+    this.inv = k;
+    if (k.size > 0) {
+      const names = this.globalNames(env);
+      this.opts.log?.(`verify: module invariants: ${[...k].map(([g, n]) => `${names.get(g) ?? g} is a multiple of ${2 ** n}`).join(', ')}`);
+    }
+    return k;
+  }
+
+  /** Whether `src` keeps the invariants `k` of the globals in `written` (true), may not (false), or cannot be analysed ('never'). */
+  private async preserves(src: FunctionSource, written: string[], k: Map<string, number>,
+    mutable: { key: string; type: ValType }[], shape: Shape): Promise<true | false | 'never'> {
+    try {
+      const b = new Smt();
+      const inputs = new Inputs(b, src.type.params, mutable, shape);
+      inputs.invariants = k;
+      const out = new FunctionEncoder(b, inputs, { exactFloats: false, exactBulk: false, inlineCalls: false, inlineBudget: 0 }).encode(src);
+      const keep = b.and(...written.map((g) => inputs.invariant(g, out.state[inputs.slot(g)])));
+      const broken = b.not(keep);
+      const query = b.and(inputs.preconditions(varsOf(broken)), ...out.assumptions, broken);
+      if (query === b.F) return true;
+      const q = toSmtLib(b, [query]);
+      const r = await solve(q.text, [], this.opts.timeoutMs, q.floats);
+      return r.status === 'unsat' ? true : false;
+    } catch (e) {
+      return e instanceof Unsupported ? 'never' : false;
+    }
+  }
+
+  /** A disproof may be an unreachable state of a private global: try again under the module invariants. */
+  private async retry(v: Verdict, again: (inv: Map<string, number>) => Promise<Verdict>, view: View, env: SideEnv,
+    bytesOf: (f: Func) => Uint8Array): Promise<Verdict> {
+    if (v.status !== 'disproven') return v;
+    const inv = await this.invariants(view, env, bytesOf);
+    if (inv.size === 0) return v;
+    const w = await again(inv);
+    w.ms += v.ms;
+    if (w.status === 'proven') w.reason += ', under the module invariants';
+    return w.status === 'proven' || w.status === 'disproven' ? w : v;
+  }
+
   private decide(v: Verdict): 'proven' | 'reverted' | 'unverified' {
     if (v.status === 'proven') return 'proven';
     if (v.status === 'disproven' || this.opts.strict) return 'reverted';
@@ -677,7 +908,12 @@ export class PassVerifier {
     try {
       const pre = this.decode(f, snap.bytes, view, env);
       const post: FunctionSource = { key: this.key(f), tree: f.tree!, locals: f.locals, type: m.types[f.type], hasPops: f.hasPops, env };
-      v = await verifyPair(pre, post, { timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(env), memories: view.memories });
+      const o: PairOptions = { timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(env), shape: view.shape,
+        globalNames: this.globalNames(env),
+      };
+      v = await verifyPair(pre, post, o);
+      v = await this.retry(v, (invariants) => verifyPair(pre, post, { ...o, invariants }), view, env,
+        (g) => (g === f ? snap.bytes : entryBytes(m, g)));
     } catch (e) {
       v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
     }
@@ -726,9 +962,13 @@ export class PassVerifier {
       try {
         const pre = this.decode(f, s.bytes, before, preEnv);
         const post = this.decode(f, now, after, postEnv);
-        v = await verifyPair(pre, post, {
-          timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(preEnv, postEnv), memories: after.memories,
-        });
+        const o: PairOptions = {
+          timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(preEnv, postEnv), shape: after.shape,
+          globalNames: this.globalNames(postEnv),
+        };
+        v = await verifyPair(pre, post, o);
+        v = await this.retry(v, (invariants) => verifyPair(pre, post, { ...o, invariants }), before, preEnv,
+          (g) => snap.funcs.get(g)?.bytes ?? entryBytes(m, g));
       } catch (e) {
         v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
       }
@@ -743,6 +983,7 @@ export class PassVerifier {
       Object.assign(m, restored);
       m.features = features;
       this.cx.moduleChanged();
+      this.inv = null; // new entities, new keys
       for (const [f, v] of verdicts) {
         this.recordFor(pass, f, v, 'reverted', before);
         counts.reverted++;
