@@ -117,7 +117,7 @@ for (let k = 0; k < o.count; k++) {
     hist[b]++;
     if (rec.status === 'proven') provenHist[b]++;
     if (rec.status === 'proven' && rec.reason.startsWith('by simplification')) syntactic++;
-    if (rec.status === 'error') log(`module ${index}: ${rec.pass}: func[${rec.func}]: error: ${rec.reason}`);
+    if (rec.status === 'error' || rec.status === 'timeout') log(`module ${index}: ${rec.pass}: func[${rec.func}]: ${rec.status}: ${rec.reason}`);
     if (rec.status === 'unsupported' || rec.status === 'error' || rec.status === 'timeout') {
       const key = `${rec.status}: ${rec.reason.replace(/\d+ ms/, 'N ms')}`;
       reasons.set(key, (reasons.get(key) ?? 0) + 1);

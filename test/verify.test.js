@@ -1,7 +1,8 @@
 // Translation validation (--verify): the SMT semantics against the exact evaluator, the term
-// simplifier against Z3, wrong passes caught with a counterexample and reverted, correct passes
-// proven (including the sem repro end to end), unsupported code kept (or reverted with strict),
-// and the CLI flags.
+// simplifier against Z3, wrong passes caught with a counterexample and reverted (values, traps,
+// calls, globals, memory, tables and segments), correct passes proven (including the sem repro
+// end to end and a forwarding that needs the module invariants), unsupported code kept (or
+// reverted with strict), running out of time, and the CLI flags.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { findPass } from '../dist/passes/registry.js';
 import { forEachExpr } from '../dist/ir/walk.js';
 import { evalNumeric, isEvaluable, isNondeterministicNaN, f32ToBits, f64ToBits, TRAP_DIV_ZERO, TRAP_OVERFLOW, TRAP_INVALID_CONV } from '../dist/ir/eval.js';
 import { Smt, NumericEncoder, BOOL } from '../dist/verify/smt.js';
-import { checkTerms, shutdownZ3 } from '../dist/verify/translation-validation.js';
+import { checkTerms, loadZ3, shutdownZ3 } from '../dist/verify/translation-validation.js';
 import { watToWasm } from '../dist/text/wat.js';
 import { dropByteMask, swapBrTable, loadPastStore } from './support/wrong-passes.js';
 import { dropImportCall } from './support/broken-passes.js';
@@ -348,6 +349,47 @@ test('the sem repro at -O3 --verify: every change to z_impl_k_sem_give (inlining
   validateModule(decodeModule(r.binary));
 });
 
+test('module invariants: a forwarding that relies on the stack pointer\'s alignment is proven only when the module keeps it aligned', async () => {
+  const frame = (exported) => `(module (memory 1)
+    (global $sp (mut i32) (i32.const 1024))
+    ${exported ? '(export "sp" (global $sp))' : ''}
+    (func $f (export "f") (param i32) (result i32) (local i32 i32)
+      (local.set 1 (i32.sub (global.get $sp) (i32.const 16)))
+      (global.set $sp (local.get 1))
+      (local.set 2 (i32.add (local.get 1) (i32.const 4)))
+      (i32.store8 offset=8 (local.get 2) (local.get 0))
+      (local.set 0 (i32.load8_u offset=12 (local.get 1)))
+      (global.set $sp (i32.add (local.get 1) (i32.const 16)))
+      (local.get 0)))`;
+  // fp + 4 + 8 is fp + 12 only when fp + 4 does not wrap: true when fp is 16-aligned
+  const forward = {
+    name: 'forward-frame-byte', description: 'test: the frame load reads the byte just stored', scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.op === op('i32.load8_u')) {
+          const v = e.kids[0];
+          e.op = op('i32.and');
+          e.offset = 0;
+          const c = Object.assign(Object.create(Object.getPrototypeOf(v)), v, { op: op('i32.const'), value: 255, kids: [] });
+          const get = Object.assign(Object.create(Object.getPrototypeOf(v)), v, { op: op('local.get'), index: 0, kids: [] });
+          e.kids = [get, c];
+          changed = true;
+        }
+      });
+      return changed;
+    },
+  };
+  const priv = await verifyRun(frame(false), [forward]);
+  assert.equal(priv.r.verification[0].status, 'proven', priv.log);
+  assert.match(priv.r.verification[0].reason, /with the module invariants/);
+  assert.match(priv.log, /module invariants: global 0 is a multiple of 16/);
+  // exported, the host may set any value: the unaligned pointer is a real counterexample
+  const pub = await verifyRun(frame(true), [forward]);
+  assert.equal(pub.r.verification[0].status, 'disproven', pub.log);
+  assert.match(pub.r.verification[0].counterexample, /global 0 = /);
+});
+
 // ---- what is outside the model ----------------------------------------------------------------------
 
 const LOOPY = `(module
@@ -399,6 +441,33 @@ test('running out of time degrades to unverified, never to a failure', async () 
   // with time, it is proven
   const again = await verifyRun(wat, [reassoc], { verifyTimeoutMs: 20000 });
   assert.equal(again.r.verification[0].status, 'proven', again.r.verification[0].reason);
+});
+
+test('the Z3 worker ending in the middle of a check (a crash, out of memory) degrades to unverified, and the next check works', async () => {
+  // pre: is a * b (32-bit factors) a given 64-bit number; post: 0. The query is a factoring
+  // problem no solver finishes quickly.
+  const wat = `(module (func (export "f") (param i32 i32) (result i32)
+    (i64.eq (i64.mul (i64.extend_i32_u (local.get 0)) (i64.extend_i32_u (local.get 1))) (i64.const 0x1234567890abcdef))))`;
+  const toZero = {
+    name: 'to-zero', description: 'test: the body becomes i32.const 0', scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      if (root.body[0].op === op('i32.const')) return false;
+      const e = root.body[0];
+      root.body = [Object.assign(Object.create(Object.getPrototypeOf(e)), e, { op: op('i32.const'), value: 0, kids: [] })];
+      return true;
+    },
+  };
+  await loadZ3();
+  const run = verifyRun(wat, [toZero], { verifyTimeoutMs: 5000 });
+  setTimeout(() => void shutdownZ3(), 500); // the worker goes away while it works
+  const { r } = await run;
+  const rec = r.verification[0];
+  assert.ok(['error', 'timeout'].includes(rec.status), `${rec.status}: ${rec.reason}`);
+  assert.equal(rec.action, 'kept');
+  assert.equal(r.passes[0].unverified, 1);
+  const again = await verifyRun('(module (func (export "g") (param i32) (result i32) (i32.and (local.get 0) (i32.const 255))))', [dropByteMask]);
+  assert.equal(again.r.verification[0].status, 'disproven');
 });
 
 // ---- the command line ------------------------------------------------------------------------

@@ -737,7 +737,8 @@ export interface Shape {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
-  const lim = (x: readonly Limits[], y: readonly Limits[]) => x.length === y.length && x.every((l, i) => l.min === y[i].min && l.max === y[i].max);
+  const lim = (x: readonly Limits[], y: readonly Limits[]) =>
+    x.length === y.length && x.every((l, i) => l.min === y[i].min && l.max === y[i].max);
   const num = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((n, i) => n === y[i]);
   return lim(a.memories, b.memories) && lim(a.tables, b.tables) && num(a.dataLens, b.dataLens) && num(a.elemLens, b.elemLens);
 }
@@ -763,8 +764,8 @@ export interface Outcome {
   world: Term;
   /** An uninterpreted float instruction or defined-function call was used (a counterexample may be spurious). */
   abstracted: boolean;
-  /** Facts about the state calls leave (the module invariants hold after a call that started with them). */
-  assumptions: Term[];
+  /** The mutable globals before and after each uninterpreted call (see Inputs.callFacts). */
+  calls: { before: Term[]; after: Term[] }[];
 }
 
 /**
@@ -864,6 +865,17 @@ export class Inputs {
   }
   world(): Term {
     return this.b.var('world', WORLD);
+  }
+
+  /**
+   * What the module invariants say about calls: every function preserves them (that is how
+   * they were proven), so if they hold when a call starts, they hold when it ends.
+   */
+  callFacts(calls: { before: Term[]; after: Term[] }[]): Term[] {
+    const b = this.b;
+    if (this.invariants.size === 0) return [];
+    const all = (vals: Term[]) => b.and(...vals.map((v, i) => this.invariant(this.slots[i], v)));
+    return calls.map((c) => b.implies(all(c.before), all(c.after))).filter((t) => t !== b.T);
   }
 
   /** The invariant of global `key` on its value `v` (true when it has none). */
@@ -979,7 +991,8 @@ export class NumericEncoder {
       case 'div_s': {
         const byZero = b.eq(y, zero);
         const overflow = b.and(b.eq(x, b.bv(1n << (W - 1n), w)), b.eq(y, b.bv(-1, w)));
-        return { value: b.bvsdiv(x, y), trap: b.or(byZero, overflow), code: b.ite(byZero, b.bv(TRAP.divZero, 8), b.bv(TRAP.overflow, 8)) };
+        const code = b.ite(byZero, b.bv(TRAP.divZero, 8), b.bv(TRAP.overflow, 8));
+        return { value: b.bvsdiv(x, y), trap: b.or(byZero, overflow), code };
       }
       case 'div_u': return { value: b.bvudiv(x, y), trap: b.eq(y, zero), code: b.bv(TRAP.divZero, 8) };
       case 'rem_s': return { value: b.bvsrem(x, y), trap: b.eq(y, zero), code: b.bv(TRAP.divZero, 8) };
@@ -1102,9 +1115,11 @@ export class NumericEncoder {
           return plain(b.ite(anyNaN, nan, b.ite(less, x, b.ite(more, y, same))));
         }
         case 'convert_i32_s': case 'convert_i64_s':
-          return plain(b.fpop('fp.to_ieee_bv', fw, [b.indexed('to_fp', fw === 32 ? '(_ to_fp 8 24)' : '(_ to_fp 11 53)', S, [RNE, args[0]])]));
+          // a signed integer to the nearest float (never a NaN)
+          return plain(b.fpop('fp.to_ieee_bv', fw, [b.indexed('to_fp', `(_ to_fp ${fw === 32 ? '8 24' : '11 53'})`, S, [RNE, args[0]])]));
         case 'convert_i32_u': case 'convert_i64_u':
-          return plain(b.fpop('fp.to_ieee_bv', fw, [b.indexed('to_fp_unsigned', fw === 32 ? '(_ to_fp_unsigned 8 24)' : '(_ to_fp_unsigned 11 53)', S, [RNE, args[0]])]));
+          return plain(b.fpop('fp.to_ieee_bv', fw,
+            [b.indexed('to_fp_unsigned', `(_ to_fp_unsigned ${fw === 32 ? '8 24' : '11 53'})`, S, [RNE, args[0]])]));
         case 'demote_f64':
           return plain(this.bits(b.indexed('to_fp', '(_ to_fp 8 24)', FP32, [RNE, b.fp(args[0])]), name, args));
         case 'promote_f32':
@@ -1254,7 +1269,7 @@ export class FunctionEncoder {
   private acts: Activation[] = [];
   private tasks: Task[] = [];
   private abstracted = false;
-  private assumptions: Term[] = [];
+  private calls: { before: Term[]; after: Term[] }[] = [];
   private inlined = 0;
   private globalInit = new Map<SideEnv, (Term | undefined)[]>();
   private normal: Edge | null = null;
@@ -1299,7 +1314,7 @@ export class FunctionEncoder {
     const results = n.vals.slice();
     const state = n.st.s.map((t, j) => pick(t, (x) => x.st.s[j]));
     const world = pick(n.st.world, (x) => x.st.world);
-    return { kind, results, state, world, abstracted: this.abstracted || this.num.abstracted, assumptions: this.assumptions };
+    return { kind, results, state, world, abstracted: this.abstracted || this.num.abstracted, calls: this.calls };
   }
 
   /** Starts executing `src`'s body (its locals are already in the state). */
@@ -1667,7 +1682,9 @@ export class FunctionEncoder {
     for (const a of this.acts) if (a.src.key === src.key) return false; // recursion: stays a call
     if (unsupportedReason(src, true) !== null) return false;
     this.inlined += scan(src.tree, true).nodes;
-    if (this.inlined > this.opts.inlineBudget) throw new Unsupported(`callees too large to execute (more than ${this.opts.inlineBudget} nodes)`);
+    if (this.inlined > this.opts.inlineBudget) {
+      throw new Unsupported(`callees too large to execute (more than ${this.opts.inlineBudget} nodes)`);
+    }
     return true;
   }
 
@@ -1676,23 +1693,14 @@ export class FunctionEncoder {
     const b = this.b;
     const st = this.st;
     const w = b.app(name, [st.world, ...st.s, ...args], WORLD);
-    // The module invariants are preserved by every function (that is how they were proven):
-    // if they hold when the call starts, they hold when it ends.
     const inp = this.inputs;
-    const before: Term[] = [];
-    const after: Term[] = [];
+    const before = st.s.slice(0, inp.MEM);
     st.world = w;
-    st.s = st.s.map((old, i) => {
+    st.s = st.s.map((_, i) => {
       const c = inp.component(i);
-      const v = b.app(`after.${c.name}`, [w], c.sort);
-      if (i < inp.MEM) {
-        before.push(inp.invariant(inp.slots[i], old));
-        after.push(inp.invariant(inp.slots[i], v));
-      }
-      return v;
+      return b.app(`after.${c.name}`, [w], c.sort);
     });
-    const fact = b.implies(b.and(...before), b.and(...after));
-    if (fact !== b.T) this.assumptions.push(fact);
+    if (before.length > 0) this.calls.push({ before, after: st.s.slice(0, inp.MEM) });
     const res = results.map((t, r) => b.app(`after.result${r}.${sortOf(t)}`, [w], sortOf(t)));
     // a trap in the callee (or a callee that never returns): its kind, with the top bit set so
     // that it is never confused with a trap of this function's own instructions
@@ -1852,7 +1860,8 @@ export class FunctionEncoder {
     this.trap(b.or(b.cmp('bvult', segLen, b.bvadd(b.zext(32, s), n64)), b.cmp('bvult', limit, b.bvadd(b.zext(32, d), n64))), code);
     const src = isData ? inp.data(k) : inp.elem(k);
     const dst = this.st.s[arr];
-    this.st.s[arr] = this.bulk(isData ? `memory.init.${k}` : `table.init.${k}`, dst, d, n, (i) => b.select(src, b.bvadd(s, i)), [d, s, n]);
+    const kind = isData ? `memory.init.${k}` : `table.init.${k}`;
+    this.st.s[arr] = this.bulk(kind, dst, d, n, (i) => b.select(src, b.bvadd(s, i)), [d, s, n]);
   }
 }
 

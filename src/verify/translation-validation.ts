@@ -14,10 +14,10 @@
 // - level 2 (only when level 1 found a model and something was abstracted): loop-free defined
 //   callees are executed in place, floats use the FP theory, bulk operations are exact array
 //   lambdas. unsat: proven; sat: disproven.
-// - a disproof is tried once more under the module invariants (PassVerifier.invariants: the
-//   alignment of private globals such as the shadow-stack pointer, proven by induction over
-//   the module), since a pass may rely on them (store forwarding does); a per-function
-//   comparison alone would consider unreachable states (an unaligned stack pointer).
+// - both levels assume the module invariants (PassVerifier.invariants: the alignment of private
+//   globals such as the shadow-stack pointer, proven by induction over the module), since a
+//   pass may rely on them (store forwarding does); a per-function comparison alone would
+//   consider unreachable states (an unaligned stack pointer) and refute a correct change.
 //
 // Many queries simplify to `false` while being built (the pass changed nothing the outcome
 // depends on, or changed it in a way the term simplifier sees through): those are proven without
@@ -333,8 +333,8 @@ export interface PairOptions {
   shape: Shape;
   /** Display names of global keys, for counterexamples. */
   globalNames?: Map<string, string>;
-  /** Module invariants to assume (global key -> low bits that are 0), see PassVerifier. */
-  invariants?: Map<string, number>;
+  /** The module invariants to assume (global key -> low bits that are 0; see PassVerifier), asked for when a query needs the solver. */
+  invariants?: () => Promise<Map<string, number>>;
   /** Most nodes executed in callees at level 2 (default 20000). */
   inlineBudget?: number;
 }
@@ -377,17 +377,17 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
   // (the inliner's changes): then callees are executed from the start.
   const inlineFirst = !sameCalls(definedCalls(pre), definedCalls(post));
   let loadMs = 0;
+  let usedInvariants = false;
   for (const level of [1, 2]) {
-    let b: Smt, inputs: Inputs, A: Outcome, B: Outcome, query: Term;
+    let b: Smt, inputs: Inputs, A: Outcome, B: Outcome, query: Term, differ: Term;
     try {
       b = new Smt();
       inputs = new Inputs(b, pre.type.params, o.mutableGlobals, o.shape);
-      if (o.invariants) inputs.invariants = o.invariants;
       const opts = { exactFloats: level === 2, exactBulk: level === 2, inlineCalls: level === 2 || inlineFirst, inlineBudget: o.inlineBudget ?? 20000 };
       A = new FunctionEncoder(b, inputs, opts).encode(pre);
       B = new FunctionEncoder(b, inputs, opts).encode(post);
-      const differ = b.not(equivalence(b, A, B));
-      query = b.and(inputs.preconditions(varsOf(differ)), ...A.assumptions, ...B.assumptions, differ);
+      differ = b.not(equivalence(b, A, B));
+      query = differ;
     } catch (e) {
       if (e instanceof Unsupported) return done('unsupported', e.message, level);
       if (process.env.WEFT_SMT_DUMP) console.error(e);
@@ -396,14 +396,19 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
     if (query === b.F) return done('proven', level === 1 ? 'by simplification' : 'by simplification at level 2', 0);
     let left: number;
     try {
-      // loading z3-solver (once per process) does not count against the time limit
+      // loading z3-solver (once per process) and finding the module invariants (once per run)
+      // do not count against the time limit
       const tl = performance.now();
       await loadZ3();
+      if (o.invariants) inputs.invariants = await o.invariants();
       loadMs += performance.now() - tl;
       left = o.timeoutMs - (performance.now() - t0 - loadMs);
     } catch (e) {
       return done('error', `${e instanceof Error ? e.message : String(e)}`, level);
     }
+    query = b.and(inputs.preconditions(varsOf(differ)), ...inputs.callFacts(A.calls), ...inputs.callFacts(B.calls), differ);
+    if (query === b.F) return done('proven', 'by simplification', 0);
+    if (inputs.invariants.size > 0) usedInvariants = true;
     if (left <= 0) return done('timeout', 'time limit reached before the solver ran', level);
     const named: [string, Term][] = [['out.pre.kind', A.kind], ['out.post.kind', B.kind]];
     A.results.forEach((r, i) => named.push([`out.pre.result${i}`, r]));
@@ -421,7 +426,7 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
       // a failure inside Z3 (including running out of memory): the worker restarts next time
       return done('error', `z3: ${e instanceof Error ? e.message : String(e)}`, level);
     }
-    if (r.status === 'unsat') return done('proven', `z3, level ${level}`, level);
+    if (r.status === 'unsat') return done('proven', `z3, level ${level}${usedInvariants ? ', with the module invariants' : ''}`, level);
     if (r.status === 'unknown') {
       return /timeout|canceled|interrupted/i.test(r.reason)
         ? done('timeout', `z3: ${r.reason}`, level)
@@ -666,8 +671,8 @@ export class PassVerifier {
   private names: { payload: Uint8Array | null; map: Map<number, string> } = { payload: null, map: new Map() };
 
   /**
-   * Module invariants (global key -> k: the global's low k bits are always 0), found on the
-   * first disproof and kept (null: not computed yet). See `invariants()`.
+   * Module invariants (global key -> k: the global's low k bits are always 0), found when the
+   * first query needs the solver, and kept (null: not computed yet). See `invariants()`.
    */
   private inv: Map<string, number> | null = null;
 
@@ -769,13 +774,13 @@ export class PassVerifier {
    * value has k low zero bits keeps them if every function that writes it keeps them (at every
    * exit, traps included), assuming they hold at entry and after every call that starts in a
    * state where they hold (the induction hypothesis: imports cannot write these globals, and
-   * whatever they call back is a function of the module). Each writer is checked with Z3 (level 1); a
-   * writer that cannot be proven halves k for the globals it writes, until a fixpoint. This is
-   * what store forwarding relies on for the shadow-stack pointer (fp + 4 cannot wrap when fp is
+   * whatever they call back is a function of the module). Each writer is checked with Z3
+   * (level 1); a writer that cannot be proven lowers k by one for the globals it writes, until
+   * a fixpoint. This is what store forwarding relies on for the shadow-stack pointer (fp + 4 cannot wrap when fp is
    * 16-aligned); a per-function comparison that assumed every initial value would find an
-   * unreachable counterexample (an unaligned stack pointer). Computed once, on the first
-   * disproof: proven changes preserve the invariants (they are equivalent under them), and
-   * unverified changes are trusted anyway.
+   * unreachable counterexample (an unaligned stack pointer). Computed once, when the first
+   * query needs the solver: proven changes preserve the invariants (they are equivalent under
+   * them), and unverified changes are trusted anyway.
    */
   private async invariants(view: View, env: SideEnv, bytesOf: (f: Func) => Uint8Array): Promise<Map<string, number>> {
     if (this.inv) return this.inv;
@@ -820,7 +825,7 @@ export class PassVerifier {
         if (live.length === 0) continue;
         const ok = await this.preserves(src, live, k, mutable, view.shape);
         if (ok === true) continue;
-        for (const g of live) k.set(g, ok === 'never' ? 0 : (k.get(g)! >> 1));
+        for (const g of live) k.set(g, ok === 'never' ? 0 : k.get(g)! - 1);
         changed = true;
       }
     }
@@ -843,7 +848,7 @@ export class PassVerifier {
       const out = new FunctionEncoder(b, inputs, { exactFloats: false, exactBulk: false, inlineCalls: false, inlineBudget: 0 }).encode(src);
       const keep = b.and(...written.map((g) => inputs.invariant(g, out.state[inputs.slot(g)])));
       const broken = b.not(keep);
-      const query = b.and(inputs.preconditions(varsOf(broken)), ...out.assumptions, broken);
+      const query = b.and(inputs.preconditions(varsOf(broken)), ...inputs.callFacts(out.calls), broken);
       if (query === b.F) return true;
       const q = toSmtLib(b, [query]);
       const r = await solve(q.text, [], this.opts.timeoutMs, q.floats);
@@ -851,18 +856,6 @@ export class PassVerifier {
     } catch (e) {
       return e instanceof Unsupported ? 'never' : false;
     }
-  }
-
-  /** A disproof may be an unreachable state of a private global: try again under the module invariants. */
-  private async retry(v: Verdict, again: (inv: Map<string, number>) => Promise<Verdict>, view: View, env: SideEnv,
-    bytesOf: (f: Func) => Uint8Array): Promise<Verdict> {
-    if (v.status !== 'disproven') return v;
-    const inv = await this.invariants(view, env, bytesOf);
-    if (inv.size === 0) return v;
-    const w = await again(inv);
-    w.ms += v.ms;
-    if (w.status === 'proven') w.reason += ', under the module invariants';
-    return w.status === 'proven' || w.status === 'disproven' ? w : v;
   }
 
   private decide(v: Verdict): 'proven' | 'reverted' | 'unverified' {
@@ -911,9 +904,8 @@ export class PassVerifier {
       const o: PairOptions = { timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(env), shape: view.shape,
         globalNames: this.globalNames(env),
       };
+      o.invariants = () => this.invariants(view, env, (g) => (g === f ? snap.bytes : entryBytes(m, g)));
       v = await verifyPair(pre, post, o);
-      v = await this.retry(v, (invariants) => verifyPair(pre, post, { ...o, invariants }), view, env,
-        (g) => (g === f ? snap.bytes : entryBytes(m, g)));
     } catch (e) {
       v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
     }
@@ -966,9 +958,8 @@ export class PassVerifier {
           timeoutMs: this.opts.timeoutMs, mutableGlobals: this.mutableGlobals(preEnv, postEnv), shape: after.shape,
           globalNames: this.globalNames(postEnv),
         };
+        o.invariants = () => this.invariants(before, preEnv, (g) => snap.funcs.get(g)?.bytes ?? entryBytes(m, g));
         v = await verifyPair(pre, post, o);
-        v = await this.retry(v, (invariants) => verifyPair(pre, post, { ...o, invariants }), before, preEnv,
-          (g) => snap.funcs.get(g)?.bytes ?? entryBytes(m, g));
       } catch (e) {
         v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
       }
