@@ -11,8 +11,10 @@
 //   (i32.store (local.get 0) (i32.const 0x12345678)) ... (i32.xor (local.get 1) (i32.const 0x12345678))
 //   → (i32.store (local.get 0) (local.tee $k (i32.const 0x12345678))) ... (i32.xor (local.get 1) (local.get $k))
 // Address constants become the local with offset 0: `(i32.load offset=8 (i32.const 0x100000))`
-// reads `(i32.load (local.get $k))` where $k holds 0x100008. Nothing happens under `generic`,
-// where every immediate is free.
+// reads `(i32.load (local.get $k))` where $k holds 0x100008. Addresses close together share one
+// local (rebasing, see `collect`): with $k = 0x100018, `(i32.load offset=0x100218 (i32.const 0))`
+// reads `(i32.load offset=0x200 (local.get $k))` when the target's loads take that offset for
+// free. Nothing happens under `generic`, where every immediate is free.
 //
 // Where the one materialisation goes. Two placements, both executed before every use:
 // - a `local.tee` at the first occurrence (in execution order) when it runs before all the
@@ -67,6 +69,8 @@ interface Use {
   index: number;
   /** The load/store `node` is the address of (address groups only). */
   access: Expr | null;
+  /** The access's new memarg offset (its effective address minus the group's value). */
+  offset: number;
   /** What the operand costs as this constant (with the access's address arithmetic). */
   before: number;
   /** What it costs as a value in a register (a `local.get`'s result, or a `local.tee`'s). */
@@ -82,6 +86,8 @@ interface Group {
   /** The constant's node type. */
   op: number;
   uses: Use[];
+  /** Position of the group's first occurrence in execution order. */
+  first: number;
 }
 
 function isHoistable(op: number): boolean {
@@ -110,13 +116,29 @@ function weightOf(depth: number): number {
   return LOOP_WEIGHT ** Math.min(depth, MAX_LOOP_DEPTH);
 }
 
+/** A candidate occurrence before grouping: its key (the constant's bits, or an address's EA). */
+interface Candidate {
+  key: number | bigint;
+  op: number;
+  use: Use;
+}
+
 /**
- * Collects the candidate occurrences under `root`, grouped in order of first occurrence (a
- * pre-order walk: for constants, which are leaves, that is execution order); only groups of
- * two or more are returned. Weights are filled in later (they need the structure).
+ * Collects the candidate occurrences under `root` and groups them, in order of first
+ * occurrence (a pre-order walk: for constants, which are leaves, that is execution order);
+ * only groups of two or more are returned. Weights are filled in later (they need the
+ * structure).
+ *
+ * i32 groups are *rebased*: sorted by value, a run of load/store address constants whose
+ * effective addresses lie within a free memarg offset of the run's lowest value share one
+ * local holding that value, each access taking `offset = EA − base` (0x100018, 0x100218 and
+ * 0x10021c become one local and offsets 0, 0x200, 0x204 on Thumb-2, whose loads take a
+ * 12-bit offset). A constant used as a value joins a run only as its base (a value cannot
+ * take an offset). The lowest value of a run is its base, so every offset is ≥ 0 and
+ * base + offset = EA exactly, below 2^32: the access touches or traps on the same bytes.
  */
 function collect(target: Target, root: Expr, getCost: (t: ValType) => number): Group[] {
-  const groups = new Map<string, Group>();
+  const cands: Candidate[] = [];
   // pre-order: node, then its operands, body and else arm; each with its list and position
   const nodes: Expr[] = [];
   const lists: Expr[][] = [];
@@ -135,34 +157,79 @@ function collect(target: Target, root: Expr, getCost: (t: ValType) => number): G
     if (e.body.length > 0) push(e.body, null);
     if (e.kids.length > 0) push(e.kids, e);
     if (!isHoistable(e.op)) continue;
-    const type = typeOfConst(e.op);
-    let key: string;
-    let value: number | bigint;
+    let key: number | bigint;
     let before: number;
-    let asRegister: number;
     let access: Expr | null = null;
     if (user !== null && index === 0 && isMemAccess(user.op) && e.op === O.i32_const) {
       const ea = ((e.value as number) >>> 0) + user.offset;
       if (ea > 0xffffffff) continue; // always traps: leave it alone
       access = user;
-      value = ea | 0;
-      key = `${O.i32_const}:${value}`;
+      key = ea;
       const [c0, m0] = addressCost(target, user, e);
       before = c0 + m0;
-      const [c1, m1] = addressCost(target, withOffset(user, 0), null);
-      asRegister = c1 + m1;
     } else {
-      value = e.value as number | bigint;
-      key = `${e.op}:${String(value)}`;
+      key = e.op === O.i32_const ? (e.value as number) >>> 0 : (e.value as number | bigint);
       before = constCost(target, e, user, index);
-      asRegister = 0;
     }
-    if (before - asRegister <= getCost(type)) continue;
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { type, value, op: e.op, uses: [] }));
-    g.uses.push({ node: e, list, index, access, before, asRegister, weight: 1 });
+    // the cheapest this occurrence can be as a register (offset 0): not worth a get → skip
+    if (before - asRegisterAt(target, access, 0) <= getCost(typeOfConst(e.op))) continue;
+    cands.push({ key, op: e.op, use: { node: e, list, index, access, offset: 0, before, asRegister: 0, weight: 1 } });
   }
-  return [...groups.values()].filter((g) => g.uses.length >= 2);
+  const groups: Group[] = [];
+  const order = new Map<Candidate, number>(cands.map((c, i) => [c, i]));
+  // i32: rebased runs by value
+  const i32 = cands.filter((c) => c.op === O.i32_const).sort((a, b) => (a.key as number) - (b.key as number) || order.get(a)! - order.get(b)!);
+  const get = getCost(0x7f);
+  let run: Candidate[] = [];
+  const close = () => {
+    if (run.length >= 2) {
+      const base = run[0].key as number;
+      run.sort((a, b) => order.get(a)! - order.get(b)!);
+      groups.push({ type: 0x7f, value: base | 0, op: O.i32_const, uses: run.map((c) => c.use), first: order.get(run[0])! });
+    }
+    run = [];
+  };
+  for (let i = 0; i < i32.length;) {
+    // all candidates with this key join the run, or none does
+    let j = i;
+    while (j < i32.length && i32[j].key === i32[i].key) j++;
+    const key = i32[i].key as number;
+    const fits = (base: number) => {
+      for (let k = i; k < j; k++) {
+        const u = i32[k].use;
+        if (u.access === null ? key !== base : u.before - asRegisterAt(target, u.access, key - base) <= get) return false;
+      }
+      return true;
+    };
+    if (run.length > 0 && !fits(run[0].key as number)) close();
+    const base = run.length > 0 ? (run[0].key as number) : key;
+    for (let k = i; k < j; k++) {
+      const u = i32[k].use;
+      u.offset = key - base;
+      u.asRegister = asRegisterAt(target, u.access, u.offset);
+      run.push(i32[k]);
+    }
+    i = j;
+  }
+  close();
+  // other types: exact bits
+  const exact = new Map<string, Group>();
+  for (const c of cands) {
+    if (c.op === O.i32_const) continue;
+    const k = `${c.op}:${String(c.key)}`;
+    let g = exact.get(k);
+    if (g === undefined) exact.set(k, (g = { type: typeOfConst(c.op), value: c.key, op: c.op, uses: [], first: order.get(c)! }));
+    g.uses.push(c.use);
+  }
+  for (const g of exact.values()) if (g.uses.length >= 2) groups.push(g);
+  return groups.sort((a, b) => a.first - b.first);
+}
+
+/** What an occurrence costs as a register: 0 for a value, the address cost at `offset` for an access. */
+function asRegisterAt(target: Target, access: Expr | null, offset: number): number {
+  if (access === null) return 0;
+  const [c, m] = addressCost(target, withOffset(access, offset), null);
+  return c + m;
 }
 
 /** A stand-in access with another offset, for costing (shares nothing mutable with `e`). */
@@ -348,7 +415,7 @@ export const constHoist: FunctionPass = {
       const local = numParams + f.locals.length;
       f.locals.push(g.type);
       for (const u of g.uses) {
-        if (u.access !== null) u.access.offset = 0;
+        if (u.access !== null) u.access.offset = u.offset;
         if (u === plan.tee) {
           const tee = new Expr(O.local_tee, single(g.type), [makeConst(g)]);
           tee.index = local;

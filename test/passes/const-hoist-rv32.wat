@@ -226,4 +226,54 @@
   ;; CHECK:           (local.get 1)
   ;; CHECK:           (i32.const 1)))))
   ;; CHECK:   (local.get 0))
+
+  ;; rebasing: the value 0x10018 and the addresses 0x10218 and 0x1021c (each lui+addi, and an
+  ;; add for the base) share one local holding 0x10018; the accesses take offsets 0x200 and
+  ;; 0x204, which fit sw/lw's 12-bit offset. 0x20000 is more than 2047 past the base: not in the run.
+  (func $rebase (param i32) (result i32)
+    (i32.store offset=0x10218 (i32.const 0) (i32.add (local.get 0) (i32.const 0x10018)))
+    (i32.store offset=0x1021c (i32.const 0) (i32.load offset=0x10218 (i32.const 0)))
+    (i32.store offset=0x20000 (i32.const 0) (local.get 0))
+    (i32.add (i32.load offset=0x1021c (i32.const 0)) (i32.const 0x10018)))
+  ;; CHECK: (func $rebase (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (i32.store offset=512
+  ;; CHECK:     (local.tee 1
+  ;; CHECK:       (i32.const 65560))
+  ;; CHECK:     (i32.add
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (i32.store offset=516
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (i32.load offset=512
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (i32.store offset=131072
+  ;; CHECK:     (i32.const 0)
+  ;; CHECK:     (local.get 0))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.load offset=516
+  ;; CHECK:       (local.get 1))
+  ;; CHECK:     (local.get 1)))
+
+  ;; must not rebase: 0x10020 used as a value is above the run's base 0x10018 (a value takes no
+  ;; offset), so it does not join the three address uses of 0x10018, which share a local on
+  ;; their own; its two uses are not worth a local (4 < lui+addi, set, zeroing, get = 5)
+  (func $value-above-base (param i32) (result i32)
+    (i32.store offset=0x10018 (i32.const 0) (i32.const 0x10020))
+    (i32.store offset=0x10018 (i32.const 0) (i32.load offset=0x10018 (i32.const 0)))
+    (i32.add (i32.load offset=0x10018 (i32.const 0)) (i32.const 0x10020)))
+  ;; CHECK: (func $value-above-base (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.tee 1
+  ;; CHECK:       (i32.const 65560))
+  ;; CHECK:     (i32.const 65568))
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 1)))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 1))
+  ;; CHECK:     (i32.const 65568)))
 )
