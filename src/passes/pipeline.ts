@@ -44,6 +44,7 @@ export function pipeline(level: Level): string[] {
         ...cleanup(), //              a second round catches what CSE and RSE exposed
         'promote-locals', //          forward single-def locals across control flow, drop copies
         'coalesce-locals', //         locals never live together share an index; copies between them vanish
+        'fold-if-heads', //           statements both arms of an if start with, once above it (stack code: after the code movers)
         'vacuum', //                  drops and nops coalescing left
         'const-hoist', //             repeated non-immediate constants once per function (targets other than generic)
         'dead-locals', //             locals nothing reads any more

@@ -24,6 +24,7 @@ import { coalesceLocals } from './coalesce-locals.js';
 import { constHoist } from './const-hoist.js';
 import { seamSroa } from './seam-sroa.js';
 import { narrowLocal } from './narrow-local.js';
+import { foldIfHeads } from './fold-if-heads.js';
 
 export interface FunctionPass {
   name: string;
@@ -65,6 +66,7 @@ export const PASSES: Pass[] = [
   constHoist,
   seamSroa,
   narrowLocal,
+  foldIfHeads,
 ];
 
 export function findPass(name: string): Pass | undefined {

@@ -58,7 +58,7 @@ for (const w of ['i32', 'i64']) {
 }
 
 /** The negation of condition `c` when it costs no instruction (eqz removed, comparison flipped), or null. */
-function negateFree(c: Expr): Expr | null {
+export function negateFree(c: Expr): Expr | null {
   if (c.op === I32_EQZ) return c.kids[0];
   const n = NEGATED.get(c.op);
   if (n === undefined) return null;

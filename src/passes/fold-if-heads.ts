@@ -1,0 +1,152 @@
+// fold-if-heads: hoist the statements both arms of an `if` start with above the `if`.
+//
+// What. When the then and else arms of an `if` that stands as a statement begin with the same
+// statements A (equal ops, immediates and branch targets; void; no labels, no pops inside),
+// A is emitted once, after the condition and before the dispatch:
+//   (if c (then A X) (else A Y))   →   c  A  (if (pop) (then X) (else Y))
+// The condition's value waits on the operand stack while A runs (weft keeps such stack code
+// with a `pop` operand, see docs/architecture.md). What is left of the `if` is then made
+// smaller where that costs nothing:
+//   (if (pop) (then) (else (br $l)))  →  (br_if $l (pop)) with c negated (a flipped integer
+//                                         comparison, or an `i32.eqz` removed), else
+//                                         (br_if $l (i32.eqz (pop)))
+//   (if (pop) (then (br $l)))         →  (br_if $l (pop))
+//   (if (pop))                        →  (drop (pop))
+// In the sem seam (GUIDE.md) both arms of the inlined decide's `if` start with the same
+// `br_if` on the unpend result; folding it turns the `if` into one `br_if`.
+//
+// Why it is sound. Every path through the `if` evaluated c, then A, then the rest of its arm;
+// after the rewrite every path evaluates c, then A, then the rest of the same arm (the value of
+// c decides the arm exactly as before). Nothing is reordered, so no effect analysis is needed.
+// A branch inside A that leaves (A targets only labels around the `if`: never the `if` itself,
+// whose end is not a place A can reach once it stands outside) unwinds c's value with the rest
+// of the stack, which wasm allows for any branch. A holds no `pop`, so nothing in A can take
+// c's value. Negating c in place is sound because c's value is used only by the new `br_if`.
+//
+// Where. Late in -O2 and above, after coalesce-locals (which also leaves stack code): the
+// passes that move code leave functions with pops alone, so this runs when they are done.
+
+import { Expr, pop } from '../ir/expr.js';
+import { O, op } from '../ir/opcodes.js';
+
+const I32_EQZ = op('i32.eqz');
+import { I32, NONE, single } from '../ir/types.js';
+import { negateFree } from './remove-unused-brs.js';
+import type { FunctionPass } from './registry.js';
+
+/** Whether the two label-free trees are the same code (iterative). */
+function sameTree(a: Expr, b: Expr): boolean {
+  const xs = [a];
+  const ys = [b];
+  while (xs.length > 0) {
+    const x = xs.pop()!;
+    const y = ys.pop()!;
+    if (x.op !== y.op || x.kids.length !== y.kids.length || x.index !== y.index || x.index2 !== y.index2 ||
+      x.offset !== y.offset || x.align !== y.align || x.target !== y.target || x.type.length !== y.type.length) return false;
+    for (let i = 0; i < x.type.length; i++) if (x.type[i] !== y.type[i]) return false;
+    if (!sameValue(x.value, y.value)) return false;
+    if (x.targets !== null || y.targets !== null) {
+      if (x.targets === null || y.targets === null || x.targets.length !== y.targets.length) return false;
+      for (let i = 0; i < x.targets.length; i++) if (x.targets[i] !== y.targets[i]) return false;
+    }
+    for (let i = 0; i < x.kids.length; i++) {
+      xs.push(x.kids[i]);
+      ys.push(y.kids[i]);
+    }
+  }
+  return true;
+}
+
+function sameValue(a: Expr['value'], b: Expr['value']): boolean {
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  return a === b;
+}
+
+/** A statement A may be: void, no labels (block/loop/if/try) and no pops anywhere, no branch to `self`. */
+function foldable(e: Expr, self: Expr): boolean {
+  if (e.type.length !== 0) return false;
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.op === O.pop || x.body.length > 0 || x.alt !== null || x.op === O.block || x.op === O.loop || x.op === O.if) return false;
+    if (x.target === self || (x.targets !== null && x.targets.includes(self))) return false;
+    for (const k of x.kids) stack.push(k);
+  }
+  return true;
+}
+
+function hasPop(e: Expr): boolean {
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.op === O.pop) return true;
+    for (const k of x.kids) stack.push(k);
+  }
+  return false;
+}
+
+/**
+ * The folded `if` `e` (its condition now a pop) made smaller where that is free: returns the
+ * condition to emit as a statement (`cond`, possibly negated) and what replaces `e`.
+ */
+function shrink(e: Expr, cond: Expr): [Expr, Expr] {
+  const then = e.body;
+  const alt = e.alt ?? [];
+  if (alt.length === 0) e.alt = null;
+  if (e.type.length !== 0) return [cond, e];
+  const isBr = (s: Expr[]) => s.length === 1 && s[0].op === O.br && s[0].kids.length === 0 && s[0].target !== e;
+  const brIf = (target: Expr, c: Expr) => {
+    const b = new Expr(O.br_if, NONE, [c]);
+    b.target = target;
+    return b;
+  };
+  if (then.length === 0 && alt.length === 0) return [cond, new Expr(O.drop, NONE, [pop(I32)])];
+  if (alt.length === 0 && isBr(then)) return [cond, brIf(then[0].target!, pop(I32))];
+  if (then.length === 0 && isBr(alt)) {
+    const negated = negateFree(cond);
+    if (negated !== null) return [negated, brIf(alt[0].target!, pop(I32))];
+    return [cond, brIf(alt[0].target!, new Expr(I32_EQZ, single(I32), [pop(I32)]))];
+  }
+  return [cond, e];
+}
+
+export const foldIfHeads: FunctionPass = {
+  name: 'fold-if-heads',
+  description: 'hoist statements both arms of an if start with above the if (the condition waits on the stack)',
+  scope: 'function',
+  run(cx, f) {
+    const root = cx.body(f);
+    let changed = false;
+    const nodes: Expr[] = [root];
+    while (nodes.length > 0) {
+      const n = nodes.pop()!;
+      for (const list of n.alt === null ? [n.body] : [n.body, n.alt]) {
+        for (let i = 0; i < list.length; i++) {
+          const e = list[i];
+          if (e.op !== O.if || e.alt === null || e.params.length !== 0 || e.kids.length !== 1 || hasPop(e.kids[0])) continue;
+          let k = 0;
+          while (k < e.body.length && k < e.alt.length && foldable(e.body[k], e) && sameTree(e.body[k], e.alt[k])) k++;
+          if (k === 0) continue;
+          const cond = e.kids[0];
+          const heads = e.body.slice(0, k);
+          e.body = e.body.slice(k);
+          e.alt = e.alt.slice(k);
+          e.kids = [pop(I32)];
+          const [c, rest] = shrink(e, cond);
+          list.splice(i, 1, c, ...heads, rest);
+          i += k + 1;
+          changed = true;
+        }
+      }
+      for (const x of n.body) nodes.push(x);
+      if (n.alt !== null) for (const x of n.alt) nodes.push(x);
+      for (const x of n.kids) nodes.push(x);
+    }
+    if (changed) f.hasPops = true;
+    return changed;
+  },
+};

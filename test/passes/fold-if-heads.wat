@@ -1,0 +1,137 @@
+;; PASSES: fold-if-heads
+(module
+  (import "env" "effect" (func $effect (param i32)))
+  (import "env" "cond" (func $cond (result i32)))
+  (memory 1)
+
+  ;; the sem shape: both arms start with the same br_if; the rest becomes one br_if on the
+  ;; negated comparison (a trapping load in the condition still runs before the br_if)
+  (func $sem (param i32 i32) (result i32)
+    (block $out
+      (block $skip
+        (if (i32.lt_u (i32.load (local.get 0)) (i32.const 10))
+          (then (br_if $out (local.get 1)))
+          (else (br_if $out (local.get 1)) (br $skip)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1))))
+      (return (local.get 0)))
+    (i32.const -1))
+  ;; CHECK: (func $sem (param i32 i32) (result i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (block $B1
+  ;; CHECK:       (i32.ge_u
+  ;; CHECK:         (i32.load
+  ;; CHECK:           (local.get 0))
+  ;; CHECK:         (i32.const 10))
+  ;; CHECK:       (br_if $B0
+  ;; CHECK:         (local.get 1))
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (pop i32))
+  ;; CHECK:       (local.set 0
+  ;; CHECK:         (i32.add
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (i32.const 1))))
+  ;; CHECK:     (return
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (i32.const -1))
+
+  ;; import calls: the condition's call runs first, then the shared call, then the arm: order kept
+  (func $calls (param i32)
+    (if (call $cond)
+      (then (call $effect (i32.const 1)) (call $effect (i32.const 2)))
+      (else (call $effect (i32.const 1)) (call $effect (i32.const 3)))))
+  ;; CHECK: (func $calls (param i32)
+  ;; CHECK:   (call 1)
+  ;; CHECK:   (call 0
+  ;; CHECK:     (i32.const 1))
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (pop i32)
+  ;; CHECK:     (then
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 2)))
+  ;; CHECK:     (else
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 3)))))
+
+  ;; both arms entirely equal: the if keeps only its condition, dropped
+  (func $equal-arms (param i32)
+    (if (local.get 0)
+      (then (call $effect (i32.const 7)))
+      (else (call $effect (i32.const 7)))))
+  ;; CHECK: (func $equal-arms (param i32)
+  ;; CHECK:   (local.get 0)
+  ;; CHECK:   (call 0
+  ;; CHECK:     (i32.const 7))
+  ;; CHECK:   (drop
+  ;; CHECK:     (pop i32)))
+
+  ;; must NOT change: different first statements (the immediate differs)
+  (func $different (param i32)
+    (if (local.get 0)
+      (then (call $effect (i32.const 1)))
+      (else (call $effect (i32.const 2)))))
+  ;; CHECK: (func $different (param i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 1)))
+  ;; CHECK:     (else
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 2)))))
+
+  ;; must NOT change: the common head contains a structure (labels are not compared)
+  (func $structured (param i32)
+    (if (local.get 0)
+      (then (block (call $effect (i32.const 1))) (call $effect (i32.const 2)))
+      (else (block (call $effect (i32.const 1))) (call $effect (i32.const 3)))))
+  ;; CHECK: (func $structured (param i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (block $B1
+  ;; CHECK:         (call 0
+  ;; CHECK:           (i32.const 1)))
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 2)))
+  ;; CHECK:     (else
+  ;; CHECK:       (block $B2
+  ;; CHECK:         (call 0
+  ;; CHECK:           (i32.const 1)))
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 3)))))
+
+  ;; must NOT change: the common head branches to the if itself
+  (func $self-branch (param i32)
+    (if (local.get 0)
+      (then (br_if 0 (local.get 0)) (call $effect (i32.const 2)))
+      (else (br_if 0 (local.get 0)) (call $effect (i32.const 3)))))
+  ;; CHECK: (func $self-branch (param i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (br_if $B0
+  ;; CHECK:         (local.get 0))
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 2)))
+  ;; CHECK:     (else
+  ;; CHECK:       (br_if $B0
+  ;; CHECK:         (local.get 0))
+  ;; CHECK:       (call 0
+  ;; CHECK:         (i32.const 3)))))
+
+  ;; a typed if: the common head moves out, the arms keep their values
+  (func $typed (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (call $effect (i32.const 5)) (i32.const 10))
+      (else (call $effect (i32.const 5)) (i32.const 20))))
+  ;; CHECK: (func $typed (param i32) (result i32)
+  ;; CHECK:   (local.get 0)
+  ;; CHECK:   (call 0
+  ;; CHECK:     (i32.const 5))
+  ;; CHECK:   (if $B0 (result i32)
+  ;; CHECK:     (pop i32)
+  ;; CHECK:     (then
+  ;; CHECK:       (i32.const 10))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 20))))
+)
