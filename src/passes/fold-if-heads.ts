@@ -5,8 +5,10 @@
 // A is emitted once, after the condition and before the dispatch:
 //   (if c (then A X) (else A Y))   →   c  A  (if (pop) (then X) (else Y))
 // The condition's value waits on the operand stack while A runs (weft keeps such stack code
-// with a `pop` operand, see docs/architecture.md). What is left of the `if` is then made
-// smaller where that costs nothing:
+// with a `pop` operand, see docs/architecture.md) — unless c and A commute (effects analysis:
+// e.g. c reads only locals A does not write, and cannot trap), when A simply goes first and
+// c stays the `if`'s operand: `A (if c (then X) (else Y))`. What is left of the `if` is then
+// made smaller where that costs nothing (shown with the pop; the same with c as operand):
 //   (if (pop) (then) (else (br $l)))  →  (br_if $l (pop)) with c negated (a flipped integer
 //                                         comparison, or an `i32.eqz` removed), else
 //                                         (br_if $l (i32.eqz (pop)))
@@ -17,7 +19,10 @@
 //
 // Why it is sound. Every path through the `if` evaluated c, then A, then the rest of its arm;
 // after the rewrite every path evaluates c, then A, then the rest of the same arm (the value of
-// c decides the arm exactly as before). Nothing is reordered, so no effect analysis is needed.
+// c decides the arm exactly as before). With c after A, the two were checked to commute: no
+// write of either is read or written by the other, no trap of c is moved past a write of
+// global state or another trap, and when A branches out c has no side effects (skipping it is
+// unobservable).
 // A branch inside A that leaves (A targets only labels around the `if`: never the `if` itself,
 // whose end is not a place A can reach once it stands outside) unwinds c's value with the rest
 // of the stack, which wasm allows for any branch. A holds no `pop`, so nothing in A can take
@@ -31,6 +36,7 @@ import { O, op } from '../ir/opcodes.js';
 
 const I32_EQZ = op('i32.eqz');
 import { I32, NONE, single } from '../ir/types.js';
+import { effectsOf } from '../analysis/effects.js';
 import { negateFree } from './remove-unused-brs.js';
 import type { FunctionPass } from './registry.js';
 
@@ -90,28 +96,33 @@ function hasPop(e: Expr): boolean {
 }
 
 /**
- * The folded `if` `e` (its condition now a pop) made smaller where that is free: returns the
- * condition to emit as a statement (`cond`, possibly negated) and what replaces `e`.
+ * The folded `if` `e` made smaller where that is free. `cond` is its condition; with `onStack`
+ * it is emitted as a statement before the heads and `e` reads it with a pop, else it stays an
+ * operand. Returns the statement to emit for the condition (null when it stays an operand)
+ * and what replaces `e`.
  */
-function shrink(e: Expr, cond: Expr): [Expr, Expr] {
+function shrink(e: Expr, cond: Expr, onStack: boolean): [Expr | null, Expr] {
   const then = e.body;
   const alt = e.alt ?? [];
   if (alt.length === 0) e.alt = null;
-  if (e.type.length !== 0) return [cond, e];
+  const operand = () => (onStack ? pop(I32) : cond);
+  const done = (rest: Expr, c: Expr = cond): [Expr | null, Expr] => [onStack ? c : null, rest];
+  e.kids = [operand()];
+  if (e.type.length !== 0) return done(e);
   const isBr = (s: Expr[]) => s.length === 1 && s[0].op === O.br && s[0].kids.length === 0 && s[0].target !== e;
   const brIf = (target: Expr, c: Expr) => {
     const b = new Expr(O.br_if, NONE, [c]);
     b.target = target;
     return b;
   };
-  if (then.length === 0 && alt.length === 0) return [cond, new Expr(O.drop, NONE, [pop(I32)])];
-  if (alt.length === 0 && isBr(then)) return [cond, brIf(then[0].target!, pop(I32))];
+  if (then.length === 0 && alt.length === 0) return done(new Expr(O.drop, NONE, [operand()]));
+  if (alt.length === 0 && isBr(then)) return done(brIf(then[0].target!, operand()));
   if (then.length === 0 && isBr(alt)) {
     const negated = negateFree(cond);
-    if (negated !== null) return [negated, brIf(alt[0].target!, pop(I32))];
-    return [cond, brIf(alt[0].target!, new Expr(I32_EQZ, single(I32), [pop(I32)]))];
+    if (negated !== null) return done(brIf(alt[0].target!, onStack ? pop(I32) : negated), negated);
+    return done(brIf(alt[0].target!, new Expr(I32_EQZ, single(I32), [operand()])));
   }
-  return [cond, e];
+  return done(e);
 }
 
 export const foldIfHeads: FunctionPass = {
@@ -121,6 +132,7 @@ export const foldIfHeads: FunctionPass = {
   run(cx, f) {
     const root = cx.body(f);
     let changed = false;
+    let pops = false;
     const nodes: Expr[] = [root];
     while (nodes.length > 0) {
       const n = nodes.pop()!;
@@ -135,10 +147,14 @@ export const foldIfHeads: FunctionPass = {
           const heads = e.body.slice(0, k);
           e.body = e.body.slice(k);
           e.alt = e.alt.slice(k);
-          e.kids = [pop(I32)];
-          const [c, rest] = shrink(e, cond);
-          list.splice(i, 1, c, ...heads, rest);
-          i += k + 1;
+          // the condition may simply run after the heads when the two commute
+          const cfx = effectsOf(cond);
+          const onStack = heads.some((h) => cfx.invalidates(effectsOf(h)));
+          const [c, rest] = shrink(e, cond, onStack);
+          if (c !== null) list.splice(i, 1, c, ...heads, rest);
+          else list.splice(i, 1, ...heads, rest);
+          i += heads.length + (c !== null ? 1 : 0);
+          if (onStack) pops = true;
           changed = true;
         }
       }
@@ -146,7 +162,7 @@ export const foldIfHeads: FunctionPass = {
       if (n.alt !== null) for (const x of n.alt) nodes.push(x);
       for (const x of n.kids) nodes.push(x);
     }
-    if (changed) f.hasPops = true;
+    if (pops) f.hasPops = true;
     return changed;
   },
 };

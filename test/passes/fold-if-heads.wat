@@ -58,11 +58,10 @@
       (then (call $effect (i32.const 7)))
       (else (call $effect (i32.const 7)))))
   ;; CHECK: (func $equal-arms (param i32)
-  ;; CHECK:   (local.get 0)
   ;; CHECK:   (call 0
   ;; CHECK:     (i32.const 7))
   ;; CHECK:   (drop
-  ;; CHECK:     (pop i32)))
+  ;; CHECK:     (local.get 0)))
 
   ;; must NOT change: different first statements (the immediate differs)
   (func $different (param i32)
@@ -125,13 +124,56 @@
       (then (call $effect (i32.const 5)) (i32.const 10))
       (else (call $effect (i32.const 5)) (i32.const 20))))
   ;; CHECK: (func $typed (param i32) (result i32)
-  ;; CHECK:   (local.get 0)
   ;; CHECK:   (call 0
   ;; CHECK:     (i32.const 5))
   ;; CHECK:   (if $B0 (result i32)
-  ;; CHECK:     (pop i32)
+  ;; CHECK:     (local.get 0)
   ;; CHECK:     (then
   ;; CHECK:       (i32.const 10))
   ;; CHECK:     (else
   ;; CHECK:       (i32.const 20))))
+
+  ;; a condition that commutes with the heads (reads locals they do not write, cannot trap):
+  ;; the heads simply go first and the condition stays an operand, no stack code
+  (func $pure-cond (param i32 i32 i32) (result i32)
+    (block $out
+      (block $skip
+        (if (i32.lt_u (local.get 0) (local.get 1))
+          (then (br_if $out (local.get 2)))
+          (else (br_if $out (local.get 2)) (br $skip)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1))))
+      (return (local.get 0)))
+    (i32.const -1))
+  ;; CHECK: (func $pure-cond (param i32 i32 i32) (result i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (block $B1
+  ;; CHECK:       (br_if $B0
+  ;; CHECK:         (local.get 2))
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (i32.ge_u
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (local.get 1)))
+  ;; CHECK:       (local.set 0
+  ;; CHECK:         (i32.add
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (i32.const 1))))
+  ;; CHECK:     (return
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (i32.const -1))
+
+  ;; the heads write a local the condition reads: the condition must run first (on the stack)
+  (func $cond-reads-head-write (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (local.set 0 (i32.const 9)) (local.get 0))
+      (else (local.set 0 (i32.const 9)) (i32.const 1))))
+  ;; CHECK: (func $cond-reads-head-write (param i32) (result i32)
+  ;; CHECK:   (local.get 0)
+  ;; CHECK:   (local.set 0
+  ;; CHECK:     (i32.const 9))
+  ;; CHECK:   (if $B0 (result i32)
+  ;; CHECK:     (pop i32)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (else
+  ;; CHECK:       (i32.const 1))))
 )
