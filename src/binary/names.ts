@@ -350,6 +350,48 @@ export function remapFunctionNames(m: Module, map: (oldIndex: number) => number)
 }
 
 /**
+ * Renumbers a plain name-map subsection (`id`: 5 tables, 7 globals, 8 element segments, ...)
+ * in every `name` section: `map(old)` is the new index, or -1 when the entity is gone. A
+ * malformed subsection is dropped; the others are kept as they are.
+ */
+export function remapIndexNames(m: Module, id: number, map: (oldIndex: number) => number): void {
+  for (const c of nameSections(m)) {
+    const s = stateOf(c);
+    if (!s) {
+      m.customs.splice(m.customs.indexOf(c), 1);
+      continue;
+    }
+    if (!s.subs.some((sub) => sub.id === id)) continue;
+    materialize(s);
+    s.locals = null;
+    const out: RawSub[] = [];
+    for (const sub of s.subs) {
+      if (sub.id !== id) {
+        out.push(sub);
+        continue;
+      }
+      try {
+        const r = new Reader(sub.bytes);
+        const names = readRawNameMap(r);
+        if (r.pos !== r.end) r.fail('bytes after the name map');
+        const kept: RawNameMap = [];
+        for (const [i, n] of names) {
+          const j = map(i);
+          if (j >= 0) kept.push([j, n]);
+        }
+        const w = new Writer();
+        writeRawNameMap(w, kept);
+        out.push({ id, bytes: w.finish() });
+      } catch {
+        // malformed: dropped
+      }
+    }
+    s.subs = out;
+    edited(c, s);
+  }
+}
+
+/**
  * Renumbers the locals of function `funcIndex` (imports first) in every `name` section:
  * `map(old)` is the new local index (params first), or -1 when the local is gone.
  */

@@ -28,9 +28,11 @@ export function pipeline(level: Level): string[] {
       return [
         'promote-locals', //          pops back into trees first, so every later pass (and the inliner's sizes) sees trees
         'duplicate-functions', //     calls to identical copies go to one function ...
+        'dead-tables-globals', //     tables nothing reads (their segments hold functions alive), unused globals
         'dead-functions', //          ... and the copies, with everything else unreachable, go away
         ...cleanup(), //              simplify callees first, so the inliner sees their real size
         'inline', //                  melt small and single-use callees (the seam) into callers
+        'dead-tables-globals', //     globals only the inlined callees used
         'dead-functions', //          inlined single-use callees are now unreachable
         ...cleanup(), //              let the inlined code melt into the caller
         'inline', //                  again: callees that shrank in that cleanup now fit (without this

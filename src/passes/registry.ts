@@ -25,6 +25,7 @@ import { constHoist } from './const-hoist.js';
 import { seamSroa } from './seam-sroa.js';
 import { narrowLocal } from './narrow-local.js';
 import { foldIfHeads } from './fold-if-heads.js';
+import { deadTablesGlobals } from './dead-tables-globals.js';
 
 export interface FunctionPass {
   name: string;
@@ -67,6 +68,7 @@ export const PASSES: Pass[] = [
   seamSroa,
   narrowLocal,
   foldIfHeads,
+  deadTablesGlobals,
 ];
 
 export function findPass(name: string): Pass | undefined {
