@@ -350,6 +350,37 @@ export function remapFunctionNames(m: Module, map: (oldIndex: number) => number)
 }
 
 /**
+ * Renumbers one plain name map subsection of the extended-name proposal in every `name`
+ * section (5 tables, 6 memories, 7 globals, 8 elem segments, 9 data segments): `map(old)` is the
+ * new index, or -1 when the entity is gone. A subsection that does not parse is dropped.
+ */
+export function remapIndexNames(m: Module, subId: number, map: (oldIndex: number) => number): void {
+  for (const c of nameSections(m)) {
+    const s = stateOf(c);
+    if (!s) continue;
+    const k = s.subs.findIndex((x) => x.id === subId);
+    if (k < 0) continue;
+    materialize(s);
+    try {
+      const r = new Reader(s.subs[k].bytes);
+      const names = readRawNameMap(r);
+      if (r.pos !== r.end) r.fail('bytes after the name map');
+      const kept: RawNameMap = [];
+      for (const [i, n] of names) {
+        const j = map(i);
+        if (j >= 0) kept.push([j, n]);
+      }
+      const w = new Writer();
+      writeRawNameMap(w, kept);
+      s.subs[k] = { id: subId, bytes: w.finish() };
+    } catch {
+      s.subs.splice(k, 1);
+    }
+    edited(c, s);
+  }
+}
+
+/**
  * Renumbers the locals of function `funcIndex` (imports first) in every `name` section:
  * `map(old)` is the new local index (params first), or -1 when the local is gone.
  */
