@@ -27,6 +27,7 @@ export function pipeline(level: Level): string[] {
       // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds
       return [
         'promote-locals', //          pops back into trees first, so every later pass (and the inliner's sizes) sees trees
+        'constant-globals', //        reads of never-changing globals become constants (folded by cleanup)
         'duplicate-functions', //     calls to identical copies go to one function ...
         'dead-tables-globals', //     tables nothing reads (their segments hold functions alive), unused globals
         'dead-functions', //          ... and the copies, with everything else unreachable, go away
@@ -34,6 +35,7 @@ export function pipeline(level: Level): string[] {
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-tables-globals', //     globals only the inlined callees used
         'dead-functions', //          inlined single-use callees are now unreachable
+        'constant-globals', //        globals whose only writes were in code the cleanup removed
         ...cleanup(), //              let the inlined code melt into the caller
         'inline', //                  again: callees that shrank in that cleanup now fit (without this
         'dead-functions', //          round a second -O3 run would still find them: not idempotent)

@@ -30,7 +30,7 @@ function constExprs(m: Module): ConstExpr[] {
   for (const g of m.globals) out.push(g.init);
   for (const el of m.elems) {
     if (el.offset) out.push(el.offset);
-    if (el.exprs) out.push(...el.exprs);
+    if (el.exprs && el.mode !== 'declarative') out.push(...el.exprs);
   }
   return out;
 }
@@ -82,7 +82,7 @@ export function buildCallGraph(m: Module, body: (i: number) => Expr): CallGraph 
   };
   for (const e of m.exports) if (e.kind === 'func') root(e.index);
   if (m.start !== null) root(m.start);
-  for (const el of m.elems) if (el.funcs) for (const fi of el.funcs) root(fi);
+  for (const el of m.elems) if (el.funcs && el.mode !== 'declarative') for (const fi of el.funcs) root(fi);
   for (const c of constExprs(m)) forEachExpr(c, (e) => {
     if (e.op === O.ref_func) root(e.index);
   });
