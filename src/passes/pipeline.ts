@@ -32,11 +32,13 @@ export function pipeline(level: Level): string[] {
         'dead-tables-globals', //     tables nothing reads (their segments hold functions alive), unused globals
         'dead-functions', //          ... and the copies, with everything else unreachable, go away
         ...cleanup(), //              simplify callees first, so the inliner sees their real size
+        'dce', //                     code the cleanup made dead (br_if -> br) is no call site and no size
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-tables-globals', //     globals only the inlined callees used
         'dead-functions', //          inlined single-use callees are now unreachable
         'constant-globals', //        globals whose only writes were in code the cleanup removed
         ...cleanup(), //              let the inlined code melt into the caller
+        'dce',
         'inline', //                  again: callees that shrank in that cleanup now fit (without this
         'dead-functions', //          round a second -O3 run would still find them: not idempotent)
         ...cleanup(),
