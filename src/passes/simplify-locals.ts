@@ -292,7 +292,7 @@ class Sinker {
       const start = this.starts.pop()!;
       const parent = parents[parents.length - 1];
       if (parent === undefined || (parent.body !== list && parent.alt !== list)) return; // not a statement
-      if (this.graph.isUnreachable(e) || this.graph.setGets(e).size === 0) return;
+      if (this.graph.isUnreachable(e) || this.graph.isDeadSet(e)) return;
       let fx = this.fx.get(e.kids[0]);
       for (let k = start; k < this.moved.length; k++) fx = unionEffects(fx, this.moved[k]);
       // a value that branches to a label (not the function's) must stay inside that label
@@ -317,8 +317,7 @@ class Sinker {
   /** `get` (at list[index]) reads only `s.set`: sink the value or form a tee; false when neither applies. */
   private trySink(s: Sinkable, get: Expr, list: Expr[], index: number, parents: readonly Expr[]): boolean {
     const set = s.set;
-    const gets = this.graph.setGets(set);
-    if (gets.size === 1) {
+    if (this.graph.setGetCount(set) === 1) {
       list[index] = set.kids[0];
       this.moved.push(s.fx);
       this.sunk++;
