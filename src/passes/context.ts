@@ -2,6 +2,7 @@
 // state), options, and per-function analysis caches dropped when a pass changes the function.
 
 import { codeContext, readFunctionBody, type CodeContext } from '../binary/code-reader.js';
+import { encodeFunctionEntry } from '../binary/encode.js';
 import type { Expr } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
@@ -90,6 +91,21 @@ export class PassContext {
   /** Parents, enclosing labels, dominance. */
   structure(f: Func): Structure {
     return this.analysis(f, 'structure', () => new Structure(this.body(f)));
+  }
+
+  /**
+   * Writes a changed function's tree back to bytes (`Func.code`) and drops the tree and its
+   * analyses, so that memory holds only the trees in use. The next `body(f)` decodes it again.
+   * Module passes call it on each function they are done with; the runner after each group.
+   */
+  release(f: Func): void {
+    if (!f.tree) return;
+    if (f.dirty) {
+      f.code = encodeFunctionEntry(this.module, f);
+      f.dirty = false;
+    }
+    f.tree = null;
+    this.caches.delete(f);
   }
 
   /** Drops the cached analyses of `f` (its tree was released). */

@@ -50,6 +50,7 @@ import type { ConstExpr, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
 import { remapFunctionNames } from '../binary/names.js';
+import { scanFuncRefs } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 
@@ -110,13 +111,14 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
   for (const el of m.elems) if (el.funcs && el.mode !== 'declarative') for (const i of el.funcs) mark(i);
   for (const c of constExprs(m, false)) constRefs(c, (e) => mark(e.index));
 
-  // closure through direct calls and references in reachable bodies
+  // closure through direct calls and references in reachable bodies (read from the bytes:
+  // no body is decoded for this)
+  const droppedCode = new Uint8Array(total);
   while (work.length > 0) {
     const i = work.pop()!;
     if (i < nImp) continue;
-    forEachExpr(cx.body(m.funcs[i - nImp]).body, (e) => {
-      if (isFuncRef(e)) mark(e.index);
-    });
+    const r = scanFuncRefs(m, m.funcs[i - nImp], (_, index) => mark(index));
+    if (r.droppedCode) droppedCode[i] = 1;
   }
 
   let dead = 0;
@@ -128,28 +130,33 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
   let next = 0;
   for (let i = 0; i < total; i++) if (live[i]) map[i] = next++;
 
+  // remap every function index (functions whose bytes hold skipped unreachable code are
+  // re-encoded whenever any index moves: that code may name a moved or removed function).
+  // A function is decoded only when one of its indices moves, and released right after.
+  // This runs before the tables shrink: the bytes hold the old indices, which decoding types
+  // against the old function index space.
+  let moved = false;
+  for (let i = 0; i < total; i++) if (live[i] && map[i] !== i) moved = true;
+  for (let i = nImp; i < total; i++) {
+    if (!live[i]) continue;
+    const f = m.funcs[i - nImp];
+    let stale = moved && droppedCode[i] === 1;
+    if (!stale) scanFuncRefs(m, f, (_, index) => {
+      if (map[index] !== index) stale = true;
+    });
+    if (!stale) continue;
+    const had = f.tree !== null;
+    forEachExpr(cx.body(f).body, (e) => {
+      if (isFuncRef(e)) e.index = map[e.index];
+    });
+    cx.changed(f);
+    if (!had) cx.release(f);
+  }
+
   // drop the dead imports and functions
   let fi = 0;
   m.imports = m.imports.filter((imp) => imp.desc.kind !== 'func' || live[fi++] === 1);
   m.funcs = m.funcs.filter((_, k) => live[nImp + k] === 1);
-
-  // remap every function index (functions whose bytes hold skipped unreachable code are
-  // re-encoded whenever any index moves: that code may name a moved or removed function)
-  let moved = false;
-  for (let i = 0; i < total; i++) if (live[i] && map[i] !== i) moved = true;
-  for (const f of m.funcs) {
-    let changed = false;
-    forEachExpr(cx.body(f).body, (e) => {
-      if (isFuncRef(e)) {
-        const j = map[e.index];
-        if (j !== e.index) {
-          e.index = j;
-          changed = true;
-        }
-      }
-    });
-    if (changed || (moved && f.droppedCode)) cx.changed(f);
-  }
   for (const e of m.exports) if (e.kind === 'func') e.index = map[e.index];
   if (m.start !== null) m.start = map[m.start];
   for (const el of m.elems) {

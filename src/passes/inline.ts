@@ -88,6 +88,13 @@ export const REFERENCED_SINGLE_SITE_MAX_SIZE = 100;
 /** A caller is not grown past this many nodes (forced callees aside). */
 export const MAX_CALLER_SIZE = 20000;
 
+/**
+ * Trees of functions up to this many nodes stay decoded during the pass (callees copied into
+ * many callers); larger ones are released after each caller, so the pass never holds the whole
+ * module's trees (memory on large modules).
+ */
+const KEEP_DECODED_SIZE = 200;
+
 /** The zero of a value type, as a constant expression. */
 function zeroOf(t: ValType): Expr {
   switch (t) {
@@ -240,7 +247,7 @@ export const inline: ModulePass = {
     const funcs = m.funcs;
     if (funcs.length === 0) return false;
     const maxSize = cx.options.inlineMaxSize ?? DEFAULT_INLINE_MAX_SIZE;
-    const cg = buildCallGraph(m, (i) => cx.body(funcs[i]));
+    const cg = buildCallGraph(m);
 
     // forced callees, by name (name section) or by function index
     const forced = new Uint8Array(funcs.length);
@@ -276,9 +283,9 @@ export const inline: ModulePass = {
         if (gi < 0 || gi >= funcs.length) return e;
         if (cg.recursive[gi] || cg.scc[gi] === cg.scc[fi]) return e; // on a recursion cycle
         const g = funcs[gi];
-        cx.body(g);
+        const x = info(g); // (decodes g: sets g.hasPops)
+        if (x.size > KEEP_DECODED_SIZE) touched.add(g);
         if (g.hasPops) return e;
-        const x = info(g);
         const tail = e.op === O.return_call;
         const results = m.types[g.type].results;
         if (tail && results.length > 1) return e;
@@ -355,6 +362,7 @@ export const inline: ModulePass = {
       };
 
       const splice = new Set<Expr>();
+      const touched = new Set<Func>();
       rewriteExprs(root.body, (e) => (e.op === O.call || e.op === O.return_call ? tryInline(e) : e));
       if (splice.size > 0) spliceWrappers(root, splice);
       if (changed) {
@@ -362,6 +370,10 @@ export const inline: ModulePass = {
         infos.delete(f);
         changedAny = true;
       }
+      // memory: only small callees stay decoded for the next callers; the caller and the
+      // larger callees go back to bytes (decoded again if a later caller inlines them)
+      for (const g of touched) if (g !== f) cx.release(g);
+      if (size > KEEP_DECODED_SIZE) cx.release(f);
     }
     return changedAny;
   },

@@ -299,7 +299,7 @@ class Sinker {
       const start = this.starts.pop()!;
       const parent = parents[parents.length - 1];
       if (parent === undefined || (parent.body !== list && parent.alt !== list)) return; // not a statement
-      if (this.graph.isUnreachable(e) || this.graph.setGets(e).size === 0) return;
+      if (this.graph.isUnreachable(e) || this.graph.isDeadSet(e)) return;
       let fx = this.fx.get(e.kids[0]);
       if (fx.hasPops) return; // takes values from the stack: it stays where they are
       for (let k = start; k < this.moved.length; k++) fx = unionEffects(fx, this.moved[k]);
@@ -325,8 +325,7 @@ class Sinker {
   /** `get` (at list[index]) reads only `s.set`: sink the value or form a tee; false when neither applies. */
   private trySink(s: Sinkable, get: Expr, list: Expr[], index: number, parents: readonly Expr[]): boolean {
     const set = s.set;
-    const gets = this.graph.setGets(set);
-    if (gets.size === 1) {
+    if (this.graph.setGetCount(set) === 1) {
       list[index] = set.kids[0];
       this.moved.push(s.fx);
       this.sunk++;
