@@ -15,7 +15,8 @@ import { runPassesAsync, optimize } from '../dist/optimize.js';
 import { findPass } from '../dist/passes/registry.js';
 import { forEachExpr } from '../dist/ir/walk.js';
 import { evalNumeric, isEvaluable, isNondeterministicNaN, f32ToBits, f64ToBits, TRAP_DIV_ZERO, TRAP_OVERFLOW, TRAP_INVALID_CONV } from '../dist/ir/eval.js';
-import { Smt, NumericEncoder, BOOL } from '../dist/verify/smt.js';
+import { Smt, BOOL } from '../dist/verify/smt.js';
+import { NumericEncoder } from '../dist/verify/smt-numeric.js';
 import { checkTerms, loadZ3, shutdownZ3 } from '../dist/verify/translation-validation.js';
 import { watToWasm } from '../dist/text/wat.js';
 import { dropByteMask, swapBrTable, loadPastStore } from './support/wrong-passes.js';
@@ -411,6 +412,26 @@ test('a loop is unsupported: the change is kept and counted unverified; strict r
   const strict = await verifyRun(LOOPY, oi, { verify: 'strict' });
   assert.deepEqual([strict.r.passes[0].unverified, strict.r.passes[0].reverted], [0, 1]);
   assert.ok(same(strict.input, strict.output));
+});
+
+test('code that accesses a shared memory is unsupported (other threads), the same code on a private memory is proven', async () => {
+  const wat = `(module (memory 1 1)
+    (func (export "f") (param i32) (result i32) (local i32)
+      (local.set 1 (i32.load (local.get 0)))
+      (i32.add (i32.mul (local.get 1) (i32.const 1)) (local.get 1))))`;
+  const oi = [findPass('optimize-instructions')];
+  const own = await verifyRun(wat, oi);
+  assert.deepEqual(own.r.verification.map((x) => x.status), ['proven']);
+  // the text parser has no threads: mark the memory shared in the binary (limits flags 1 -> 3)
+  const bin = await watToWasm(wat, 'test.wat');
+  const at = bin.findIndex((x, j) => x === 5 && bin[j + 1] === 4 && bin[j + 2] === 1 && bin[j + 3] === 1);
+  assert.ok(at > 8);
+  bin[at + 3] = 3;
+  const m = decodeModule(bin);
+  validateModule(m);
+  assert.equal(m.memoryTypes()[0].shared, true);
+  const r = await runPassesAsync(m, oi, { verify: true, verifyTimeoutMs: 30000 });
+  assert.deepEqual(r.verification.map((x) => [x.status, x.reason, x.action]), [['unsupported', 'shared memory', 'kept']]);
 });
 
 test('running out of time degrades to unverified, never to a failure', async () => {

@@ -1,7 +1,7 @@
 // Translation validation: each function a pass changed is proven equivalent to what it was
 // before the pass, with Z3 (the `z3-solver` npm package), or the change is undone.
 //
-// For one change: both versions are encoded over the same inputs (verify/smt.ts): parameters,
+// For one change: both versions are encoded over the same inputs (verify/smt-function.ts): parameters,
 // the initial module state (mutable globals, memories and their sizes, tables, segment flags)
 // and the world (everything outside the module). The query "some input makes them end
 // differently" (a different trap or none, other results, another final module state, other
@@ -47,10 +47,11 @@ import type { Expr } from '../ir/expr.js';
 import { O } from '../ir/opcodes.js';
 import type { FuncType, ValType } from '../ir/types.js';
 import type { PassContext } from '../passes/context.js';
+import { Smt, toSmtLib, Unsupported, varsOf, type Term } from './smt.js';
+import { TRAP_NAMES } from './smt-numeric.js';
 import {
-  equivalence, FunctionEncoder, Inputs, Smt, TRAP_NAMES, Unsupported, varsOf, type Shape,
-  type FunctionSource, type GlobalInfo, type Outcome, type SideEnv, type Term, toSmtLib,
-} from './smt.js';
+  equivalence, FunctionEncoder, Inputs, type FunctionSource, type GlobalInfo, type Outcome, type Shape, type SideEnv,
+} from './smt-function.js';
 
 // ---- Z3, in a worker thread -------------------------------------------------------------------
 //
@@ -803,7 +804,9 @@ export class PassVerifier {
         try {
           src = this.decode(f, bytesOf(f), view, env);
         } catch {
-          continue;
+          // a body that cannot be read may write any of them: no invariants
+          k.clear();
+          break;
         }
         const written = new Set<string>();
         const stack: Expr[] = [src.tree];
