@@ -98,6 +98,7 @@ test('the SMT encoding of every scalar numeric instruction agrees with the exact
     const b = new Smt();
     b.fold = fold;
     const num = new NumericEncoder(b, true);
+    num.evaluate = false; // the terms, not the evaluator they are compared with
     const parts = ids.map((id) => b.and(...agreement(b, num, id, operandLists(OPS[id].params))));
     const r = await checkTerms(b, [b.not(b.and(...parts))], 60000);
     if (r === 'unsat') continue;
@@ -105,6 +106,7 @@ test('the SMT encoding of every scalar numeric instruction agrees with the exact
       const b1 = new Smt();
       b1.fold = fold;
       const n1 = new NumericEncoder(b1, true);
+      n1.evaluate = false;
       for (const args of operandLists(OPS[id].params)) {
         const q = await checkTerms(b1, [b1.not(b1.and(...agreement(b1, n1, id, [args])))]);
         assert.equal(q, 'unsat', `${OPS[id].name}(${args}) (fold ${fold}): the encoding disagrees with evalNumeric`);
@@ -338,6 +340,49 @@ test('-O3 on a module with a seam, a br_table, a stack frame and floats: every c
   for (const p of r.passes) assert.deepEqual([p.reverted, p.unverified], [0, 0], p.name);
   // trunc(convert(x)) == x needs the floating-point theory (level 2)
   assert.ok(r.verification.some((x) => x.pass === 'optimize-instructions' && /level 2/.test(x.reason)), log);
+});
+
+test('canonical terms: swapped if arms and folded float constants are proven without the solver; a wrong fold is disproven', async () => {
+  const wat = `(module
+    (import "env" "a" (func $a (param i32)))
+    (import "env" "b" (func $b (param i32)))
+    (func (export "flip") (param i32 i32) (result i32)
+      (if (local.get 0) (then (call $a (local.get 1))) (else (call $b (local.get 1)) (local.set 1 (i32.const 5))))
+      (call $a (local.get 1))
+      (local.get 1))
+    (func (export "conv") (result i32) (i32.trunc_f32_u (f32.const 11.5))))`;
+  const clone = (e, fields) => Object.assign(Object.create(Object.getPrototypeOf(e)), e, fields);
+  // correct: if c A B -> if (eqz c) B A
+  const flipIf = {
+    name: 'flip-if', description: 'test: if c A B -> if (i32.eqz c) B A', scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.op !== O.if || e.alt === null || e.kids.length !== 1) return;
+        e.kids = [clone(e.kids[0], { op: op('i32.eqz'), kids: [e.kids[0]] })];
+        [e.body, e.alt] = [e.alt, e.body];
+        changed = true;
+      });
+      return changed;
+    },
+  };
+  const foldTrunc = (k) => ({
+    name: `fold-trunc-${k}`, description: `test: the truncation becomes ${k}`, scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      const e = root.body[0];
+      if (e.op !== op('i32.trunc_f32_u')) return false;
+      root.body = [clone(e, { op: op('i32.const'), value: k, kids: [] })];
+      return true;
+    },
+  });
+  const { r, log } = await verifyRun(wat, [flipIf, foldTrunc(11)]);
+  assert.deepEqual(r.verification.map((x) => [x.pass, x.status, x.reason]),
+    [['flip-if', 'proven', 'by simplification'], ['fold-trunc-11', 'proven', 'by simplification']], log);
+  const wrong = await verifyRun(wat, [foldTrunc(12)]);
+  const rec = wrong.r.verification[0];
+  assert.equal(rec.status, 'disproven');
+  assert.match(rec.counterexample, /before: returns 11 .*\n.*after: {2}returns 12 /);
 });
 
 test('the sem repro at -O3 --verify: every change to z_impl_k_sem_give (inlining included) is proven', async () => {

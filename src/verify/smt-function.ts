@@ -450,7 +450,8 @@ export class FunctionEncoder {
         g.push(x.g);
       }
       let r = normal;
-      for (const [v, gs] of groups) r = b.ite(b.or(...gs), v, r);
+      // the exits' guards are disjoint: the order is free, so a canonical one (see `end`)
+      for (const [v, gs] of [...groups].sort((x, y) => x[0].id - y[0].id)) r = b.ite(b.or(...gs), v, r);
       return r;
     };
     const kind = pick(b.bv(0, 8), (x) => x.code);
@@ -574,7 +575,11 @@ export class FunctionEncoder {
     act.labels.delete(e);
     if (this.pc !== b.F) edges.push({ g: this.pc, st: this.st, vals: this.vals.slice(this.vals.length - n) });
     this.vals.length = t.base;
-    const live = edges.filter((x) => x.g !== b.F);
+    // The guards of the edges are disjoint, and the merged values matter only where one of them
+    // holds (elsewhere the path has already ended), so the order of the ite chain is free: by
+    // guard, not by position, so that swapping the arms of an `if` (or reordering the ways into
+    // a label) gives the same terms on both sides.
+    const live = edges.filter((x) => x.g !== b.F).sort((x, y) => x.g.id - y.g.id);
     if (live.length === 0) {
       this.pc = b.F;
       this.vals.push(...this.zeros(e.type));

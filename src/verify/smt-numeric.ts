@@ -9,7 +9,9 @@
 
 import { OPS, op as opId } from '../ir/opcodes.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, type ValType } from '../ir/types.js';
-import { f32ToBits, f64ToBits } from '../ir/eval.js';
+import {
+  evalNumeric, f32ToBits, f64ToBits, isEvaluable, isNondeterministicNaN, TRAP_DIV_ZERO, TRAP_INVALID_CONV, TRAP_OVERFLOW, type Num,
+} from '../ir/eval.js';
 import { BOOL, FP32, FP64, Unsupported, type Smt, type Sort, type Term } from './smt.js';
 
 // ---- wasm values -----------------------------------------------------------------------------
@@ -62,6 +64,8 @@ function fbits(w: number, x: number): bigint {
 export class NumericEncoder {
   /** Set when an uninterpreted float function was used. */
   abstracted = false;
+  /** Instructions on constants by the exact evaluator (off in the test that compares the two). */
+  evaluate = true;
 
   constructor(readonly b: Smt, readonly exactFloats: boolean) {}
 
@@ -75,6 +79,10 @@ export class NumericEncoder {
     const name = OPS[op].name;
     const b = this.b;
     const plain = (value: Term): NumResult => ({ value, trap: null, code: null });
+    if (this.evaluate && b.fold && args.length > 0 && args.every((a) => a.op === 'const')) {
+      const r = this.constant(op, args);
+      if (r !== null) return r;
+    }
     let m = INT_RE.exec(name);
     if (m && !name.includes('atomic')) {
       const w = m[1] === 'i32' ? 32 : 64;
@@ -92,6 +100,35 @@ export class NumericEncoder {
     m = FLOAT_RE.exec(name);
     if (m || /\.trunc(_sat)?_f(32|64)_[su]$/.test(name)) return this.floatOp(name, args);
     return null;
+  }
+
+  /**
+   * An instruction on constants, by the exact evaluator (ir/eval.ts; test/verify.test.js checks
+   * it against this file's terms): no float abstraction for what a pass may fold, and nothing
+   * for the solver. Not for a NaN result whose bits wasm leaves open (see `bits`): null then.
+   */
+  private constant(op: number, args: Term[]): NumResult | null {
+    const info = OPS[op];
+    if (!isEvaluable(op) || info.params === null || info.results === null || info.results.length !== 1) return null;
+    const vals: Num[] = args.map((a, i) => {
+      switch (info.params![i]) {
+        case I32: return Number(BigInt.asIntN(32, a.v));
+        case I64: return BigInt.asIntN(64, a.v);
+        case F32: return Number(a.v);
+        default: return a.v;
+      }
+    });
+    const r = evalNumeric(op, vals);
+    if (r === null) return null;
+    const w = sortOf(info.results[0]);
+    const b = this.b;
+    if ('trap' in r) {
+      const code = { [TRAP_DIV_ZERO]: TRAP.divZero, [TRAP_OVERFLOW]: TRAP.overflow, [TRAP_INVALID_CONV]: TRAP.conversion }[r.trap];
+      if (code === undefined) return null;
+      return { value: b.bv(0, w), trap: b.T, code: b.bv(code, 8) };
+    }
+    if (isNondeterministicNaN(op, r.value)) return null;
+    return { value: b.bv(BigInt(r.value), w), trap: null, code: null };
   }
 
   private intOp(base: string, w: number, args: Term[]): NumResult | null {
