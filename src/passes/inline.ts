@@ -39,8 +39,10 @@
 //  - tiny callees (≤ ALWAYS_INLINE_SIZE = 5 nodes, or no larger than the call) are always inlined;
 //  - a callee with a single call site is inlined: whatever its size when nothing else refers to
 //    it (its body moves; dead-functions drops the original), up to
-//    REFERENCED_SINGLE_SITE_MAX_SIZE = 100 nodes when it stays referenced (exported, in a table,
-//    `ref.func`, start): the body is then copied once. This is the seam case: a C shim calling
+//    REFERENCED_SINGLE_SITE_MAX_SIZE = 100 nodes and loop-free when it stays referenced
+//    (exported, in a table, `ref.func`, start): the body is then copied once. (A loop's
+//    per-iteration work dwarfs the call it would save, and the copy duplicates the loop: on
+//    gale's os_node the exported `log#line` loop copied into `run` cost 20 instructions.) This is the seam case: a C shim calling
 //    an exported Rust `decide` once (gale's decides are 35 and 60 nodes);
 //  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE = 10) is
 //    inlined at every site; exported callees stay exported (their definition is kept). 10 is
@@ -197,6 +199,8 @@ interface CalleeInfo {
   noReturn: boolean;
   /** Contains return_call / return_call_indirect. */
   tailCalls: boolean;
+  /** Contains a loop. */
+  loops: boolean;
 }
 
 function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
@@ -206,6 +210,7 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
   const read = new Uint8Array(n);
   const written = new Uint8Array(n);
   let tailCalls = false;
+  let loops = false;
   let size = 0;
   const stack: Expr[] = body.body.slice();
   while (stack.length > 0) {
@@ -214,6 +219,7 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
     if (x.op === O.local_get) read[x.index] = 1;
     else if (x.op === O.local_set || x.op === O.local_tee) written[x.index] = 1;
     else if (x.op === O.return_call || x.op === O.return_call_indirect) tailCalls = true;
+    else if (x.op === O.loop) loops = true;
     for (const k of x.kids) stack.push(k);
     for (const k of x.body) stack.push(k);
     if (x.alt !== null) for (const k of x.alt) stack.push(k);
@@ -235,7 +241,7 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
   }
   const fx = cx.effects(g).get(body);
   const noReturn = fx.noFallThrough && (fx.flags & F.exits) === 0;
-  return { size, params, read, written, zeroed, noReturn, tailCalls };
+  return { size, params, read, written, zeroed, noReturn, tailCalls, loops };
 }
 
 export const inline: ModulePass = {
@@ -301,7 +307,7 @@ export const inline: ModulePass = {
           const tiny = small || x.size <= ALWAYS_INLINE_SIZE;
           // a single site: the body moves (or, when the callee stays referenced, is copied once)
           const single = cg.sites[gi] === 1 &&
-            (cg.referenced[gi] === 0 || x.size <= REFERENCED_SINGLE_SITE_MAX_SIZE);
+            (cg.referenced[gi] === 0 || (x.size <= REFERENCED_SINGLE_SITE_MAX_SIZE && !x.loops));
           if (!tiny && !single && x.size > maxSize) return e;
           if (!tiny && size + x.size > MAX_CALLER_SIZE) return e;
         }
