@@ -76,7 +76,8 @@ export function resolvePasses(options: OptimizeOptions): Pass[] {
 function newPassContext(m: Module, options: OptimizeOptions): PassContext {
   return new PassContext(m, {
     target: options.target ?? 'generic',
-    inlineMaxSize: options.inlineMaxSize,
+    // -Os/-Oz: inline only what cannot grow the code (tiny callees, single sites that move)
+    inlineMaxSize: options.inlineMaxSize ?? (options.level === 's' || options.level === 'z' ? 0 : undefined),
     inlineFunctions: options.inlineFunctions,
     assumePrivateStack: options.assumePrivateStack,
     stackPointerGlobal: options.stackPointerGlobal,

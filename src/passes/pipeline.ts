@@ -24,7 +24,8 @@ export function pipeline(level: Level): string[] {
       // -O1: one cheap round of local cleanup, no inlining, no whole-module work
       return [...cleanup(), 'dead-locals', 'reorder-locals'];
     default: {
-      // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds
+      // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds (-Os/-Oz: the same passes;
+      // the inliner then takes only callees that cannot grow the code, see optimize.ts)
       return [
         'promote-locals', //          pops back into trees first, so every later pass (and the inliner's sizes) sees trees
         'constant-globals', //        reads of never-changing globals become constants (folded by cleanup)
