@@ -8,7 +8,7 @@
 // code reader (code-reader.ts) skips it, so a scan reports the same references as a walk over
 // the decoded tree. The body is assumed valid (validate first).
 
-import type { Func, Module } from '../ir/module.js';
+import type { ConstExpr, Func, Module } from '../ir/module.js';
 import { Eff, O } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
 import { Instr, readImmediates, readOpcode } from './instr.js';
@@ -70,4 +70,33 @@ export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: numb
     }
   }
   return { droppedCode: dropped };
+}
+
+/**
+ * Per defined function (position in m.funcs): something other than a direct call can reach it
+ * (export, start, any element segment, a `ref.func` in any body or constant expression), so its
+ * identity and signature are observable.
+ */
+export function referencedFuncs(m: Module): Uint8Array {
+  const nImp = m.numImportedFuncs;
+  const out = new Uint8Array(m.funcs.length);
+  const mark = (i: number) => {
+    if (i >= nImp && i - nImp < out.length) out[i - nImp] = 1;
+  };
+  for (const e of m.exports) if (e.kind === 'func') mark(e.index);
+  if (m.start !== null) mark(m.start);
+  const consts: ConstExpr[] = [];
+  for (const g of m.globals) consts.push(g.init);
+  for (const el of m.elems) {
+    if (el.funcs) for (const i of el.funcs) mark(i);
+    if (el.exprs) consts.push(...el.exprs);
+    if (el.offset) consts.push(el.offset);
+  }
+  for (const c of consts) forEachExpr(c, (e) => {
+    if (e.op === O.ref_func) mark(e.index);
+  });
+  for (const f of m.funcs) scanFuncRefs(m, f, (op, index) => {
+    if (op === O.ref_func) mark(index);
+  });
+  return out;
 }

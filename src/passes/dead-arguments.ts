@@ -25,10 +25,11 @@
 // repeat until nothing changes (a removed argument `local.get $q` may have been the only read
 // of the caller's parameter $q). Left alone: functions with `pop`s, candidates with a call site
 // whose operands take `pop`s from around the call, modules with linking/relocation sections,
-// and a no-return callee (never falls through or returns: a panic helper) with a single call
-// site. The last is about the inliner, not soundness: inline.ts keeps a no-return callee as a
-// call unless its body is no larger than the call, so on gust_kernel removing the arguments of
-// `panic_bounds_check` made its one call smaller than its body and kept it out of line (+2).
+// and callees no larger than their call (1 + parameters nodes). The last is about the inliner,
+// not soundness: inline.ts inlines those at every site anyway, where the unread arguments die in
+// the cleanup; removing them first only makes the call smaller than the body, and a no-return
+// callee (a panic helper: `call $panic_fmt unreachable`) is then kept out of line (inline.ts
+// no-return rule). Measured: gust_kernel's `panic_bounds_check` +2 instructions, httparse's +2.
 //
 // Why it is sound. A candidate's only callers are its direct call sites, all in this module
 // (nothing else holds a reference: no export, no table entry, no `ref.func`; so no
@@ -48,15 +49,15 @@
 // (only live call sites count) and before the cleanup, which folds the entry constants and the
 // dropped results into the callees so the inliner sees their real size. The second run sees
 // the fewer call sites inlining left: more single-constant parameters and dropped results.
-// Measured on the corpus (loom total instructions after -O3): 26,951 without, 26,165 with.
+// Measured on the corpus (loom total instructions after -O3): 26,951 without, 26,138 with.
 
 import { Expr, NO_KIDS } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { NONE, funcTypesEqual, single, type FuncType, type Type, type ValType } from '../ir/types.js';
 import { countExprs, forEachExpr, rewriteExprs } from '../ir/walk.js';
-import { F, effectsOf } from '../analysis/effects.js';
-import { scanFuncRefs } from '../binary/scan.js';
+import { effectsOf } from '../analysis/effects.js';
+import { referencedFuncs, scanFuncRefs } from '../binary/scan.js';
 import { remapFuncLocalNames } from '../binary/names.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
@@ -126,31 +127,6 @@ function block(type: Type, body: Expr[]): Expr {
   b.index = -1;
   b.body = body;
   return b;
-}
-
-/** Defined functions (positions in m.funcs) that something other than a direct call can reach. */
-function referencedFuncs(m: Module): Uint8Array {
-  const nImp = m.numImportedFuncs;
-  const out = new Uint8Array(m.funcs.length);
-  const mark = (i: number) => {
-    if (i >= nImp && i - nImp < out.length) out[i - nImp] = 1;
-  };
-  for (const e of m.exports) if (e.kind === 'func') mark(e.index);
-  if (m.start !== null) mark(m.start);
-  const consts: Expr[][] = [];
-  for (const g of m.globals) consts.push(g.init);
-  for (const el of m.elems) {
-    if (el.funcs) for (const i of el.funcs) mark(i);
-    if (el.exprs) consts.push(...el.exprs);
-    if (el.offset) consts.push(el.offset);
-  }
-  for (const c of consts) forEachExpr(c, (e) => {
-    if (e.op === O.ref_func) mark(e.index);
-  });
-  for (const f of m.funcs) scanFuncRefs(m, f, (op, index) => {
-    if (op === O.ref_func) mark(index);
-  });
-  return out;
 }
 
 /** One round: scan every call site, decide, rewrite. Returns whether anything changed. */
@@ -228,9 +204,8 @@ function round(cx: PassContext, m: Module): boolean {
       if (!had) cx.release(g);
       continue;
     }
-    const fx = cx.effects(g).get(body);
-    if (sites[c] === 1 && fx.noFallThrough && (fx.flags & F.exits) === 0) {
-      // a single-site no-return callee: see the header (the inliner's no-return rule)
+    if (countExprs(body.body) <= 1 + t.params.length) {
+      // no larger than its call: see the header (the inliner takes it anyway)
       if (!had) cx.release(g);
       continue;
     }

@@ -58,6 +58,8 @@ export function pipeline(level: Level): string[] {
         'const-hoist', //             repeated non-immediate constants once per function (targets other than generic)
         'dead-locals', //             locals nothing reads any more
         'reorder-locals', //          most-used locals first: smaller indices, fewer declarations
+        'merge-similar-functions', // bodies equal but for constants -> one function taking them (the bodies are final now)
+        'dead-functions', //          members whose calls all moved to the shared function
       ];
     }
   }

@@ -28,6 +28,7 @@ import { narrowLocal } from './narrow-local.js';
 import { foldIfHeads } from './fold-if-heads.js';
 import { deadTablesGlobals } from './dead-tables-globals.js';
 import { deadArguments } from './dead-arguments.js';
+import { mergeSimilarFunctions } from './merge-similar-functions.js';
 
 export interface FunctionPass {
   name: string;
@@ -72,6 +73,7 @@ export const PASSES: Pass[] = [
   foldIfHeads,
   deadTablesGlobals,
   deadArguments,
+  mergeSimilarFunctions,
 ];
 
 export function findPass(name: string): Pass | undefined {

@@ -10,19 +10,25 @@
 
   ;; $b is never read: removed here and at both sites
   (func $unread (param $a i32) (param $b i32) (result i32)
+    (global.set $g (local.get $a))
     (i32.add (local.get $a) (i32.const 1)))
   ;; CHECK: (func $unread (param i32) (result i32)
+  ;; CHECK:   (global.set 0
+  ;; CHECK:     (local.get 0))
   ;; CHECK:   (i32.add
   ;; CHECK:     (local.get 0)
   ;; CHECK:     (i32.const 1)))
 
   ;; the same constant at every site: $k becomes a local set to 7 at entry; $x varies and stays
   (func $const (param $x i32) (param $k i32) (result i32)
+    (global.set $g (local.get $k))
     (i32.mul (local.get $x) (local.get $k)))
   ;; CHECK: (func $const (param i32) (result i32)
   ;; CHECK:   (local i32)
   ;; CHECK:   (local.set 1
   ;; CHECK:     (i32.const 7))
+  ;; CHECK:   (global.set 0
+  ;; CHECK:     (local.get 1))
   ;; CHECK:   (i32.mul
   ;; CHECK:     (local.get 0)
   ;; CHECK:     (local.get 1)))
@@ -64,16 +70,24 @@
   ;; $b unread, but the last argument at one site has a side effect that must stay after the
   ;; call to $next in the first argument: the first argument is spilled, the log call kept as a drop
   (func $effects (param $a i32) (param $b i32) (result i32)
-    (local.get $a))
+    (i32.add (i32.mul (local.get $a) (local.get $a)) (i32.const 1)))
   ;; CHECK: (func $effects (param i32) (result i32)
-  ;; CHECK:   (local.get 0))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (i32.const 1)))
 
   ;; $a unread with a side effect at one site: the call to $next stays, as a drop in front of
   ;; the next argument (still before it, still before the call); two pure sites pay for that drop
   (func $effects_first (param $a i32) (param $b i32) (result i32)
-    (local.get $b))
+    (i32.add (i32.mul (local.get $b) (local.get $b)) (i32.const 1)))
   ;; CHECK: (func $effects_first (param i32) (result i32)
-  ;; CHECK:   (local.get 0))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (i32.const 1)))
 
   ;; $b is only passed on to $unread's removed parameter: removed in a second round; $c is
   ;; only written: it becomes a declared local
@@ -89,25 +103,45 @@
 
   ;; must not change: exported
   (func $exported (export "exported") (param $a i32) (param $b i32) (result i32)
-    (local.get $a))
+    (i32.add (i32.mul (local.get $a) (local.get $a)) (i32.const 1)))
   ;; CHECK: (func $exported (param i32 i32) (result i32)
-  ;; CHECK:   (local.get 0))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (i32.const 1)))
 
   ;; must not change: in a table (call_indirect callers pass every argument)
   (func $in_table (param $a i32) (param $b i32) (result i32)
-    (local.get $a))
+    (i32.add (i32.mul (local.get $a) (local.get $a)) (i32.const 1)))
   ;; CHECK: (func $in_table (param i32 i32) (result i32)
-  ;; CHECK:   (local.get 0))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (i32.const 1)))
 
   ;; must not change: a call_indirect target through the table, and referenced by ref.func
   (func $indirect_target (type $ii)
+    (global.set $g (i32.const 3))
     (i32.const 3))
   ;; CHECK: (func $indirect_target (param i32) (result i32)
+  ;; CHECK:   (global.set 0
+  ;; CHECK:     (i32.const 3))
   ;; CHECK:   (i32.const 3))
   (func $referenced (param $a i32) (result i32)
+    (global.set $g (i32.const 4))
     (i32.const 4))
   ;; CHECK: (func $referenced (param i32) (result i32)
+  ;; CHECK:   (global.set 0
+  ;; CHECK:     (i32.const 4))
   ;; CHECK:   (i32.const 4))
+
+  ;; must not change: no larger than its call (the inliner takes it at every site anyway)
+  (func $tiny (param $a i32) (param $b i32) (result i32)
+    (local.get $a))
+  ;; CHECK: (func $tiny (param i32 i32) (result i32)
+  ;; CHECK:   (local.get 0))
 
   ;; must not change: a tail call passes its result on, so it is not dropped
   (func $tail_callee (param $x i32) (result i32)
@@ -120,7 +154,7 @@
   (func $tail_caller (param $x i32) (result i32)
     (return_call $tail_callee (local.get $x)))
   ;; CHECK: (func $tail_caller (param i32) (result i32)
-  ;; CHECK:   (return_call 14
+  ;; CHECK:   (return_call 15
   ;; CHECK:     (local.get 0)))
 
   (func $main (export "main") (param $p i32) (result i32)
@@ -149,6 +183,7 @@
     (local.set $r (i32.add (local.get $r) (call $referenced (i32.const 1))))
     (drop (ref.func $referenced))
     (local.set $r (i32.add (local.get $r) (call $tail_caller (local.get $p))))
+    (local.set $r (i32.add (local.get $r) (call $tiny (local.get $p) (i32.const 5))))
     (drop (call $tail_callee (local.get $p)))
     (local.get $r))
   ;; CHECK: (func $main (param i32) (result i32)
@@ -272,10 +307,16 @@
   ;; CHECK:   (local.set 1
   ;; CHECK:     (i32.add
   ;; CHECK:       (local.get 1)
-  ;; CHECK:       (call 15
+  ;; CHECK:       (call 16
   ;; CHECK:         (local.get 0))))
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.add
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (call 14
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (i32.const 5))))
   ;; CHECK:   (drop
-  ;; CHECK:     (call 14
+  ;; CHECK:     (call 15
   ;; CHECK:       (local.get 0)))
   ;; CHECK:   (local.get 1))
 )

@@ -1,0 +1,301 @@
+// merge-similar-functions: functions whose bodies are identical except for the values of some
+// constants become one shared function that takes those constants as extra parameters.
+//
+// What. Defined functions are grouped by signature, declared locals and the shape of their body:
+// every node's op, type and immediates, branch targets as positions, with the values of numeric
+// constants (`i32/i64/f32/f64.const`) left out. In a group of two or more, the constants are
+// compared position by position (pre-order); the positions where the members do not all hold
+// the same bits become parameters (positions whose values agree member by member share one). One
+// member's body moves into a new function (the shared one) with those parameters appended after
+// the original ones (declared locals renumbered behind them), each differing constant replaced by
+// a `local.get` of its parameter. Each direct call of a member (`call`, `return_call`) becomes
+// a call of the shared function with the member's constants appended; a member that something
+// other than a direct call reaches (an export, a table, `ref.func`, the start function) stays as
+// a thunk, `call $shared (local.get 0) ... (local.get n-1) c1 ... cD`, so its identity stays and
+// it still works for `call_indirect` and the host; the others are left unreachable for
+// `dead-functions`. (Redirecting the calls of thunks too is what the inliner would do on a second
+// run anyway: a thunk is a tiny callee.) Members are functions something can still call: a
+// function with no direct call and no reference is dead, not a member.
+// A group is merged only when that saves instructions: n members of s nodes cost n·s before;
+// after, the shared function costs s (a constant and a `local.get` are one node each), a thunk
+// 1 + params + D, each call site D more. And only when s is above the inliner's budget
+// (inline.ts DEFAULT_INLINE_MAX_SIZE, or --inline-max-size), so that a second run does not inline
+// the shared function back into the thunks and the call sites. Modules with linking/relocation
+// sections are left alone. Stack code (`pop`s, which the last passes of the pipeline make) is fine: the
+// shapes compare pops like any node, and a constant becoming a `local.get` pushes the same value
+// at the same point.
+//
+// Why it is sound. The shared function run with a member's parameters and that member's
+// constants executes exactly the member's body: the same instructions, each differing constant
+// read from a parameter that holds it unchanged (nothing writes the appended parameters), the
+// member's declared locals at the same (shifted) indices, zeroed at entry as before. A thunk
+// passes its parameters through unchanged and returns what the shared function returns (or
+// traps where it traps), so calling it is calling the member; a direct call rewritten to the
+// shared function evaluates the same arguments in the same order, then the appended constants
+// (no effect), then runs the same body. No import call, trap, memory or global access is added,
+// removed or reordered; exported and table functions keep their index and signature. What
+// changes is the call depth (a thunk adds a frame), which the engine may limit anywhere.
+//
+// Where. At the end of -O2 and above, after everything else has shaped the bodies (similar
+// bodies are most similar after the same cleanup), followed by `dead-functions` for the members
+// left unreachable. Earlier, the cleanup would fold the constants passed to the shared function
+// into nothing, and the inliner copy it back.
+
+import { Expr, NO_KIDS } from '../ir/expr.js';
+import { Func, type Module } from '../ir/module.js';
+import { O } from '../ir/opcodes.js';
+import { funcTypesEqual, single, type FuncType, type ValType } from '../ir/types.js';
+import { countExprs, forEachExpr } from '../ir/walk.js';
+import { referencedFuncs, scanFuncRefs } from '../binary/scan.js';
+import type { PassContext } from './context.js';
+import type { ModulePass } from './registry.js';
+import { DEFAULT_INLINE_MAX_SIZE } from './inline.js';
+
+const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_const, O.f64_const]);
+
+/** The index of a function type equal to `t`, appended to the type section when absent. */
+function typeIndex(m: Module, t: FuncType): number {
+  const i = m.types.findIndex((u) => funcTypesEqual(u, t));
+  if (i >= 0) return i;
+  m.types.push(t);
+  return m.types.length - 1;
+}
+
+function valueKey(v: Expr['value']): string {
+  if (v === null) return '';
+  if (v instanceof Uint8Array) return Array.from(v).join('.');
+  return String(v);
+}
+
+/**
+ * The shape of a function (signature, locals, body with constant values left out) as a string,
+ * and its numeric constants in pre-order.
+ */
+function shapeOf(m: Module, f: Func, root: Expr): { shape: string; consts: Expr[] } {
+  const t = m.types[f.type];
+  const parts: string[] = [t.params.join('.'), t.results.join('.'), f.locals.join('.')];
+  const labels = new Map<Expr, number>([[root, 0]]);
+  const consts: Expr[] = [];
+  forEachExpr(root.body, (e) => {
+    if (e.op === O.block || e.op === O.loop || e.op === O.if) labels.set(e, labels.size);
+    let s = `${e.op}:${e.type.join('.')}:${e.kids.length}:${e.body.length}:${e.alt === null ? -1 : e.alt.length}`;
+    if (CONST_OPS.has(e.op)) consts.push(e);
+    else {
+      s += `:${e.index}:${e.index2}:${e.offset}:${e.align}:${valueKey(e.value)}:${e.params.join('.')}`;
+      if (e.target !== null) s += `>${labels.get(e.target) ?? -1}`;
+      if (e.targets !== null) s += `>${e.targets.map((x) => labels.get(x) ?? -1).join('.')}`;
+    }
+    parts.push(s);
+  });
+  return { shape: parts.join(' '), consts };
+}
+
+/** A 32-bit FNV-1a hash of a string. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function sameConst(a: Expr, b: Expr): boolean {
+  return a.op === b.op && a.value === b.value;
+}
+
+function constOf(c: Expr): Expr {
+  const e = new Expr(c.op, c.type);
+  e.value = c.value;
+  return e;
+}
+
+function localGet(index: number, t: ValType): Expr {
+  const e = new Expr(O.local_get, single(t));
+  e.index = index;
+  return e;
+}
+
+/** One group to merge: members (positions in m.funcs) and, per new parameter, its type and each member's constant. */
+interface Merge {
+  members: number[];
+  /** Per constant position of the shape: the new parameter it reads (-1: the same in every member). */
+  paramOf: number[];
+  /** Per new parameter: per member, the constant. */
+  values: Expr[][];
+  types: ValType[];
+  /** Per member: it stays as a thunk (it is referenced other than by direct calls). */
+  thunk: boolean[];
+}
+
+export const mergeSimilarFunctions: ModulePass = {
+  name: 'merge-similar-functions',
+  description: 'functions identical but for constants become one function taking them as parameters (thunks keep exported/table ones)',
+  scope: 'module',
+  run(cx: PassContext, m: Module): boolean {
+    if (m.customs.some((c) => c.name === 'linking' || c.name.startsWith('reloc.'))) return false;
+    const nImp = m.numImportedFuncs;
+    const n = m.funcs.length;
+
+    // buckets by a hash of the shape (the shapes themselves are not kept: large modules)
+    const buckets = new Map<string, number[]>();
+    for (let k = 0; k < n; k++) {
+      const f = m.funcs[k];
+      const had = f.tree !== null;
+      const root = cx.body(f);
+      if (root.body.length > 0) {
+        const key = `${countExprs(root.body)}:${hash(shapeOf(m, f, root).shape)}`;
+        let b = buckets.get(key);
+        if (b === undefined) buckets.set(key, (b = []));
+        b.push(k);
+      }
+      if (!had) cx.release(f);
+    }
+    const candidates = [...buckets.values()].filter((b) => b.length > 1);
+    if (candidates.length === 0) return false;
+
+    const referenced = referencedFuncs(m);
+    const sites = new Uint32Array(n);
+    for (const f of m.funcs) scanFuncRefs(m, f, (op, index) => {
+      if (op !== O.ref_func && index >= nImp) sites[index - nImp]++;
+    });
+
+    // exact groups within each bucket, and what merging each would save
+    const merges: Merge[] = [];
+    for (const bucket of candidates) {
+      const groups = new Map<string, { members: number[]; consts: Expr[][] }>();
+      for (const k of bucket) {
+        if (referenced[k] === 0 && sites[k] === 0) continue; // dead
+        const f = m.funcs[k];
+        const { shape, consts } = shapeOf(m, f, cx.body(f));
+        let g = groups.get(shape);
+        if (g === undefined) groups.set(shape, (g = { members: [], consts: [] }));
+        g.members.push(k);
+        g.consts.push(consts);
+      }
+      for (const g of groups.values()) {
+        if (g.members.length < 2) continue;
+        const plan = planMerge(m, g.members, g.consts, referenced, sites, cx.options.inlineMaxSize ?? DEFAULT_INLINE_MAX_SIZE);
+        if (plan !== null) merges.push(plan);
+      }
+    }
+    // trees of the members stay decoded until the rewrite below; the rest go back to bytes
+    const keep = new Set<number>();
+    for (const mg of merges) for (const k of mg.members) keep.add(k);
+    for (const bucket of candidates) for (const k of bucket) if (!keep.has(k)) cx.release(m.funcs[k]);
+    if (merges.length === 0) return false;
+
+      const redirect = new Map<number, { shared: number; consts: Expr[] }>();
+    for (const mg of merges) apply(cx, m, mg, redirect);
+    cx.moduleChanged();
+    if (redirect.size > 0) {
+      for (const f of m.funcs) {
+        let calls = false;
+        scanFuncRefs(m, f, (op, index) => {
+          if (op !== O.ref_func && redirect.has(index)) calls = true;
+        });
+        if (!calls) continue;
+        const had = f.tree !== null;
+        forEachExpr(cx.body(f).body, (e) => {
+          if (e.op !== O.call && e.op !== O.return_call) return;
+          const r = redirect.get(e.index);
+          if (r === undefined) return;
+          e.index = r.shared;
+          e.kids = e.kids.concat(r.consts.map(constOf));
+        });
+        cx.changed(f);
+        if (!had) cx.release(f);
+      }
+    }
+    return true;
+  },
+};
+
+/** Decides the parameters of a group and each member's fate; null when merging saves nothing. */
+function planMerge(m: Module, members: number[], consts: Expr[][], referenced: Uint8Array, sites: Uint32Array,
+  minSize: number): Merge | null {
+  const positions = consts[0].length;
+  const paramOf: number[] = new Array(positions).fill(-1);
+  const byValues = new Map<string, number>();
+  const values: Expr[][] = [];
+  const types: ValType[] = [];
+  for (let p = 0; p < positions; p++) {
+    const first = consts[0][p];
+    if (consts.every((c) => sameConst(c[p], first))) continue;
+    const key = `${first.op}:` + consts.map((c) => String(c[p].value)).join(',');
+    let j = byValues.get(key);
+    if (j === undefined) {
+      j = values.length;
+      byValues.set(key, j);
+      values.push(consts.map((c) => constOf(c[p]))); // copies: the first member's nodes become local.gets
+      types.push(first.type[0]);
+    }
+    paramOf[p] = j;
+  }
+  const d = values.length;
+  const f0 = m.funcs[members[0]];
+  const np = m.types[f0.type].params.length;
+  const size = countExprs(f0.tree!.body);
+  const thunkCost = 1 + np + d;
+  let after = size;
+  if (size <= minSize) return null;
+  const thunk: boolean[] = [];
+  for (const k of members) {
+    thunk.push(referenced[k] === 1);
+    after += (referenced[k] === 1 ? thunkCost : 0) + sites[k] * d;
+  }
+  if (members.length * size <= after) return null;
+  return { members, paramOf, values, types, thunk };
+}
+
+/** Creates the shared function from the first member's body and turns the members into thunks or redirects. */
+function apply(cx: PassContext, m: Module, mg: Merge, redirect: Map<number, { shared: number; consts: Expr[] }>): void {
+  const nImp = m.numImportedFuncs;
+  const f0 = m.funcs[mg.members[0]];
+  const sig = m.types[f0.type];
+  const np = sig.params.length;
+  const d = mg.types.length;
+  const shared = new Func(typeIndex(m, { params: Object.freeze([...sig.params, ...mg.types]), results: sig.results }));
+  const root = f0.tree!;
+  // the body moves: declared locals behind the new parameters, differing constants read them
+  let p = 0;
+  forEachExpr(root.body, (e) => {
+    if ((e.op === O.local_get || e.op === O.local_set || e.op === O.local_tee) && e.index >= np) e.index += d;
+    else if (CONST_OPS.has(e.op)) {
+      const j = mg.paramOf[p++];
+      if (j >= 0) {
+        e.op = O.local_get;
+        e.index = np + j;
+        e.value = null;
+      }
+    }
+  });
+  shared.locals = f0.locals;
+  shared.hasPops = f0.hasPops;
+  shared.tree = root;
+  shared.dirty = true;
+  m.funcs.push(shared);
+  const sharedIndex = nImp + m.funcs.length - 1;
+
+  // every member becomes a thunk (left unreachable unless referenced) and its calls move to
+  // the shared function
+  mg.members.forEach((k, i) => {
+    const f = m.funcs[k];
+    const consts = mg.values.map((vs) => vs[i]);
+    redirect.set(nImp + k, { shared: sharedIndex, consts });
+    f.tree = thunkBody(sig.params, sig.results, sharedIndex, consts);
+    f.locals = [];
+    f.hasPops = false;
+    f.droppedCode = false;
+    cx.changed(f);
+  });
+}
+
+function thunkBody(params: readonly ValType[], results: Expr['type'], callee: number, consts: Expr[]): Expr {
+  const call = new Expr(O.call, results, params.map((t, i) => localGet(i, t)).concat(consts.map(constOf)));
+  call.index = callee;
+  const root = new Expr(O.block, results, NO_KIDS);
+  root.index = -1;
+  root.body = [call];
+  return root;
+}
