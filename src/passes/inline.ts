@@ -44,13 +44,16 @@
 //    per-iteration work dwarfs the call it would save, and the copy duplicates the loop: on
 //    gale's os_node the exported `log#line` loop copied into `run` cost 20 instructions.) This is the seam case: a C shim calling
 //    an exported Rust `decide` once (gale's decides are 35 and 60 nodes);
-//  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE = 10) is
-//    inlined at every site; exported callees stay exported (their definition is kept). 10 is
-//    what measured best on the corpus (total instructions after dead-functions, inline,
-//    dead-functions and the cleanup passes, as they were when this was written): loom/issue254,
-//    42,067 in, 38,276 without inlining; budget 5 → 37,414, 10 → 37,225, 15 → 37,377,
-//    20 → 37,462, 40 → 38,600, 80 → 41,671. The gale modules are equal or smaller at 10 than at
-//    40 (gust_kernel 286 vs 304); larger budgets only add copies of mid-sized helpers;
+//  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE = 7) is
+//    inlined at every site; exported callees stay exported (their definition is kept). 7 is
+//    what measured best on the corpus with the whole -O3 pipeline (node bench/quality.js totals,
+//    2026-11-24, after dead-arguments and merge-similar-functions landed; merge-similar-functions
+//    only merges bodies above this budget): loom 3 → 24,839 instrs, 5 → 24,839, 6 → 24,829,
+//    7 → 24,811, 8 → 24,897, 10 → 24,987, 15 → 24,985, 20 → 25,073, 30 → 26,003; gale 932 for
+//    6 to 20 (971 at 30), 920 at 5 and below, but that keeps gust_fused's 7-node init-once
+//    helper as a function called three times, which costs more on a naive backend (Liftoff x64
+//    gale total 2,022 at 5 against 1,994 at 7 and 10). Earlier, before the cleanup propagated
+//    constants, 10 was best (issue254 alone: 5 → 37,414, 10 → 37,225, 40 → 38,600);
 //  - `inlineFunctions` (names from the name section, or function indices) are inlined at every
 //    site unless recursive, whatever their size, and even when they do not return;
 //  - a caller stops growing past MAX_CALLER_SIZE nodes (forced callees aside), and never gets
@@ -84,7 +87,7 @@ import { cloneBody } from './inline/clone.js';
 /** Callees of at most this many nodes are inlined everywhere, whatever the budget. */
 export const ALWAYS_INLINE_SIZE = 5;
 /** Default `inlineMaxSize`: callees up to this size are inlined at every call site. */
-export const DEFAULT_INLINE_MAX_SIZE = 10;
+export const DEFAULT_INLINE_MAX_SIZE = 7;
 /** A callee with one call site that stays referenced (exported, in a table) is copied up to this size. */
 export const REFERENCED_SINGLE_SITE_MAX_SIZE = 100;
 /** A caller is not grown past this many nodes (forced callees aside). */
