@@ -33,6 +33,7 @@ export function afterInline(): string[] {
     'local-cse', //                   repeated pure expressions -> one local
     ...cleanup(), //                  a second round catches what CSE and RSE exposed
     'promote-locals', //              forward single-def locals across control flow, drop copies
+    ...cleanup(), //                  fold what the forwarding exposed
     'coalesce-locals', //             locals never live together share an index; copies between them vanish
     'fold-if-heads', //               statements both arms of an if start with, once above it (stack code: after the code movers)
     'vacuum', //                      drops and nops coalescing left
