@@ -19,7 +19,7 @@ import { Smt, BOOL } from '../dist/verify/smt.js';
 import { NumericEncoder } from '../dist/verify/smt-numeric.js';
 import { checkTerms, loadZ3, shutdownZ3 } from '../dist/verify/translation-validation.js';
 import { watToWasm } from '../dist/text/wat.js';
-import { dropByteMask, swapBrTable, loadPastStore } from './support/wrong-passes.js';
+import { dropByteMask, swapBrTable, loadPastStore, spinToUnreachable, dropSpin, unreachableToSpin } from './support/wrong-passes.js';
 import { dropImportCall } from './support/broken-passes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -434,6 +434,74 @@ test('module invariants: a forwarding that relies on the stack pointer\'s alignm
   const pub = await verifyRun(frame(true), [forward]);
   assert.equal(pub.r.verification[0].status, 'disproven', pub.log);
   assert.match(pub.r.verification[0].counterexample, /global 0 = /);
+});
+
+// ---- endless loops: an outcome of their own ----------------------------------------------------------
+
+const SPIN = `(module
+  (import "env" "log" (func $log (param i32)))
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  (func $abort (loop $l (br $l)))
+  (func $panic (param i32) (call $log (local.get 0)) (call $abort))
+  (func (export "spin") (param i32) (result i32)
+    (if (i32.gt_u (local.get 0) (i32.const 100))
+      (then (call $log (local.get 0)) (i32.store (i32.const 8) (local.get 0)) (loop $l (br $l))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1)) (i32.const 0)))
+  (func (export "checked") (param i32) (result i32)
+    (if (i32.gt_u (local.get 0) (i32.const 10)) (then (call $panic (local.get 0))))
+    (i32.mul (local.get 0) (i32.const 1)))
+  (func (export "busy") (param i32) (result i32)
+    (if (i32.eqz (local.get 0))
+      (then (loop $l
+        (block $b (br_if $b (i32.eqz (global.get $g))) (drop (i32.add (local.get 0) (global.get $g))))
+        (br $l))))
+    (i32.add (local.get 0) (i32.const 0)))
+  (func (export "trap") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 7)) (then (unreachable)))
+    (i32.mul (local.get 0) (i32.const 1)))
+  (func (export "count") (param i32) (local i32)
+    (if (local.get 0) (then (loop $l (local.set 1 (i32.mul (local.get 1) (i32.const 1))) (br $l)))))
+  (func (export "logs") (param i32)
+    (if (local.get 0) (then (loop $l (call $log (i32.mul (local.get 0) (i32.const 1))) (br $l))))))`;
+
+test('endless loops: a function that diverges is proven equivalent when it diverges on the same inputs after the same effects', async () => {
+  const { r, log } = await verifyRun(SPIN, [findPass('inline'), findPass('optimize-instructions')]);
+  const by = (name) => r.verification.filter((x) => x.name === `export "${name}"`);
+  // the inliner moves $panic (and $abort, its loop) into "checked": callees are executed in place
+  assert.ok(by('checked').some((x) => x.pass === 'inline'), log);
+  for (const name of ['spin', 'checked', 'busy', 'trap']) {
+    assert.ok(by(name).length >= 1, `${name} changed\n${log}`);
+    assert.deepEqual(by(name).filter((x) => x.status !== 'proven'), [], log);
+  }
+  // loops that write a local or call something stay outside the model
+  for (const name of ['count', 'logs']) assert.deepEqual(by(name).map((x) => [x.status, x.reason]), [['unsupported', 'loop']], log);
+});
+
+test('endless loops: turning a divergence into a trap or a return, a trap into a divergence, or dropping an effect before it is disproven', async () => {
+  const { r, log } = await verifyRun(SPIN, [spinToUnreachable, dropSpin, unreachableToSpin, dropImportCall]);
+  const rec = (pass, name) => r.verification.find((x) => x.pass === pass && x.name === `export "${name}"`);
+  const toTrap = rec('spin-to-unreachable', 'spin');
+  assert.equal(toTrap?.status, 'disproven', log);
+  assert.match(toTrap.counterexample, /before: diverges \(an endless loop\)\n.*after: {2}traps \(unreachable\)/);
+  assert.ok(BigInt.asUintN(32, BigInt(/p0: i32 = (-?\d+)/.exec(toTrap.counterexample)[1])) > 100n, toTrap.counterexample);
+  const dropped = rec('drop-spin', 'spin');
+  assert.equal(dropped?.status, 'disproven', log);
+  assert.match(dropped.counterexample, /before: diverges \(an endless loop\)\n.*after: {2}returns /);
+  const spun = rec('unreachable-to-spin', 'trap');
+  assert.equal(spun?.status, 'disproven', log);
+  assert.match(spun.counterexample, /p0: i32 = 7 /);
+  assert.match(spun.counterexample, /before: traps \(unreachable\)\n.*after: {2}diverges/);
+  // the call to log before the loop is an effect: without it the divergence is not the same
+  const call = rec('drop-import-call', 'spin');
+  assert.equal(call?.status, 'disproven', log);
+  assert.match(call.counterexample, /final state differs in: .*the calls made/);
+  // $abort's loop turned into a trap is disproven too (the function that is nothing but the loop)
+  assert.equal(r.verification.find((x) => x.pass === 'spin-to-unreachable' && x.name === 'abort')?.status, 'disproven', log);
+  // the loop that calls log is no endless loop: outside the model, the change is kept
+  assert.deepEqual(rec('drop-import-call', 'logs') && [rec('drop-import-call', 'logs').status, rec('drop-import-call', 'logs').action],
+    ['unsupported', 'kept'], log);
+  assert.ok(r.verification.every((x) => x.name === 'export "logs"' || (x.status === 'disproven' && x.action === 'reverted')), log);
 });
 
 // ---- what is outside the model ----------------------------------------------------------------------

@@ -16,6 +16,10 @@
 //   kind: unreachable, integer divide by zero, integer overflow, out-of-bounds memory access,
 //   invalid conversion to integer. A trap ends the function with the memory and globals of that
 //   moment, which the host can see, so a store moved across a trapping instruction is caught.
+// - Endless loops (`isEndlessLoop`: no way out, never falls through, nothing observable inside,
+//   such as a Rust panic's `(loop $l (br $l))`): entering one ends the function with the outcome
+//   kind DIVERGES (not a trap, compared like one: the same inputs must diverge on both sides,
+//   after the same calls, with the same state).
 // - Linear memory: an SMT array from 32-bit addresses to bytes per memory, loads and stores of
 //   every width little-endian, byte by byte. The size in pages is a free input (between the
 //   declared minimum and maximum); an access traps iff its effective address + width exceeds
@@ -60,7 +64,7 @@
 //   per function.
 // - Stack code that is not a tree (`pop` operands, values left below a statement, multi-value
 //   blocks and calls) is executed on the same value stack as everything else.
-// - Unsupported (the function is not verified): loops that loop (a branch to a loop label),
+// - Unsupported (the function is not verified): other loops that loop (a branch to a loop label),
 //   SIMD except v128 constants/loads/stores/locals, atomics, accesses to a shared memory
 //   (other threads), formulas over 400,000 terms.
 //
@@ -71,10 +75,10 @@
 
 import { Expr, labelTypes } from '../ir/expr.js';
 import type { ConstExpr, Limits } from '../ir/module.js';
-import { accessBits, O, OPS, op as opId } from '../ir/opcodes.js';
+import { accessBits, Eff, O, OPS, op as opId } from '../ir/opcodes.js';
 import type { FuncType, Type, ValType } from '../ir/types.js';
 import { BOOL, MEM, TABLE, Unsupported, WORLD, type Smt, type Sort, type Term } from './smt.js';
-import { NumericEncoder, sortOf, TRAP } from './smt-numeric.js';
+import { DIVERGES, NumericEncoder, sortOf, TRAP } from './smt-numeric.js';
 
 function sigKey(t: FuncType): string {
   return `${t.params.join('.')}>${t.results.join('.')}`;
@@ -367,6 +371,11 @@ function scan(tree: Expr, stable: boolean): { reason: string | null; nodes: numb
   while (stack.length > 0) {
     const e = stack.pop()!;
     nodes++;
+    if (e.op === O.loop && isEndlessLoop(e)) {
+      // executed as far as its entry (its operands), then the function diverges: its body is never encoded
+      for (const k of e.kids) stack.push(k);
+      continue;
+    }
     if (e.target !== null && e.target.op === O.loop) reason = 'loop';
     if (e.targets !== null) for (const t of e.targets) if (t.op === O.loop) reason = 'loop';
     if (reason === null && !isSupportedOp(e.op)) reason = OPS[e.op].name;
@@ -377,6 +386,40 @@ function scan(tree: Expr, stable: boolean): { reason: string | null; nodes: numb
   const r = { reason, nodes };
   if (stable) reasons.set(tree, r);
   return r;
+}
+
+/** What an endless loop may not do inside: anything observable, anything that may trap or leave. */
+const NOT_ENDLESS = Eff.trap | Eff.writeMem | Eff.writeTable | Eff.writeLocal | Eff.writeGlobal | Eff.call | Eff.growMem | Eff.data;
+
+/**
+ * An endless loop: it can never be left and does nothing observable. Its body ends with a `br`
+ * back to it (so it never falls through), every branch inside targets the loop or a label
+ * inside it (no way out: no `return`, no branch to an outer label), and nothing inside has an
+ * effect or may trap (no calls, stores, global or local writes, memory growth, segment drops,
+ * atomics; only reads, pure computations and branches). Entering it, the function diverges:
+ * an outcome of its own (`DIVERGES`), with the state and world of that moment. The Rust panic
+ * "abort" `(loop $l (br $l))` is one. (Any loop meeting these conditions runs forever whatever
+ * its values: they can only pick the inner path to the next branch, and no path leaves.)
+ */
+export function isEndlessLoop(loop: Expr): boolean {
+  const body = loop.body;
+  const last = body[body.length - 1];
+  if (last === undefined || last.op !== O.br || last.target !== loop) return false;
+  // a pre-order walk: the labels enclosing a branch (its only possible targets) are seen before it
+  const inside = new Set<Expr>([loop]);
+  const stack: Expr[] = body.slice();
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    const info = OPS[e.op];
+    if ((info.effects & NOT_ENDLESS) !== 0 || info.prefix === 0xfe || e.op === O.return) return false;
+    if (e.op === O.block || e.op === O.loop || e.op === O.if) inside.add(e);
+    if (e.target !== null && !inside.has(e.target)) return false;
+    if (e.targets !== null) for (const t of e.targets) if (!inside.has(t)) return false;
+    for (const k of e.kids) stack.push(k);
+    for (const k of e.body) stack.push(k);
+    if (e.alt) for (const k of e.alt) stack.push(k);
+  }
+  return true;
 }
 
 const SUPPORTED = new Set<number>();
@@ -625,7 +668,16 @@ export class FunctionEncoder {
       case O.unreachable:
         this.trap(b.T, b.bv(TRAP.unreachable, 8));
         return;
-      case O.block: case O.loop:
+      case O.loop:
+        if (isEndlessLoop(e)) {
+          // it runs forever: the function ends here, diverging, with the effects made so far
+          this.trap(b.T, b.bv(DIVERGES, 8));
+          this.vals.push(...this.zeros(e.type));
+          return;
+        }
+        this.openLabel(e, args, e.body, new Task(T_END, e));
+        return;
+      case O.block:
         this.openLabel(e, args, e.body, new Task(T_END, e));
         return;
       case O.if: {

@@ -48,7 +48,7 @@ import { O } from '../ir/opcodes.js';
 import type { FuncType, ValType } from '../ir/types.js';
 import type { PassContext } from '../passes/context.js';
 import { Smt, toSmtLib, Unsupported, varsOf, type Term } from './smt.js';
-import { TRAP_NAMES } from './smt-numeric.js';
+import { DIVERGES, TRAP_NAMES } from './smt-numeric.js';
 import {
   equivalence, FunctionEncoder, Inputs, type FunctionSource, type GlobalInfo, type Outcome, type Shape, type SideEnv,
 } from './smt-function.js';
@@ -468,6 +468,7 @@ function showOutcome(values: Map<string, string>, side: 'pre' | 'post', results:
   const kind = bvValue(values.get(`out.${side}.kind`));
   if (kind === null) return '?';
   if (kind >= 0x80n) return 'traps in a call (or the call does not return)';
+  if (kind === BigInt(DIVERGES)) return 'diverges (an endless loop)';
   if (kind !== 0n) return `traps (${TRAP_NAMES[Number(kind)] ?? `kind ${kind}`})`;
   if (results.length === 0) return 'returns';
   return `returns ${results.map((t, i) => showValue(values.get(`out.${side}.result${i}`), t)).join(', ')}`;
