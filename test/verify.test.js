@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeModule, encodeModule, validateModule, OPS, O, op, pipeline } from '../dist/index.js';
+import { decodeModule, encodeModule, validateModule, runPasses, OPS, O, op, pipeline } from '../dist/index.js';
 import { runPassesAsync, optimize } from '../dist/optimize.js';
 import { findPass } from '../dist/passes/registry.js';
 import { forEachExpr } from '../dist/ir/walk.js';
@@ -20,7 +20,7 @@ import { NumericEncoder } from '../dist/verify/smt-numeric.js';
 import { checkTerms, loadZ3, shutdownZ3 } from '../dist/verify/translation-validation.js';
 import { watToWasm } from '../dist/text/wat.js';
 import { dropByteMask, swapBrTable, loadPastStore, spinToUnreachable, dropSpin, unreachableToSpin } from './support/wrong-passes.js';
-import { dropImportCall } from './support/broken-passes.js';
+import { dropImportCall, subToAdd } from './support/broken-passes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEM = join(root, '..', 'shared', 'corpus', 'gale', 'sem.loom.wasm');
@@ -298,6 +298,50 @@ test('tables and segments are state: dropping a data.drop or a table.set is disp
   assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
 });
 
+test('fast refutation: wrong changes are disproven by evaluating the query on concrete inputs, before any solver call; V8 confirms the counterexamples', async () => {
+  const wat = `(module
+    (memory 1)
+    (func (export "sub") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+    (func (export "addz") (param f32) (result f32) (f32.add (local.get 0) (f32.const 0)))
+    (func (export "ls") (param i32 i32) (result i32) (local i32)
+      (local.set 2 (i32.load (i32.and (local.get 0) (i32.const 0xfc))))
+      (i32.store (i32.and (local.get 1) (i32.const 0xfc)) (i32.const 7))
+      (local.get 2)))`;
+  // wrong: f32.add(x, 0.0) -> x (-0 + 0 is +0)
+  const dropAddZero = {
+    name: 'drop-add-zero', description: 'WRONG (test only): f32.add(x, 0) -> x', scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      const e = root.body[0];
+      if (e?.op !== op('f32.add')) return false;
+      root.body = [e.kids[0]];
+      return true;
+    },
+  };
+  const passes = [subToAdd, dropAddZero, loadPastStore];
+  const { r, input, log } = await verifyRun(wat, passes);
+  assert.equal(r.verification.length, 3, log);
+  for (const rec of r.verification) {
+    assert.equal(rec.status, 'disproven', log);
+    assert.match(rec.reason, /counterexample by evaluation/, log);
+  }
+  // the same passes without verification, and both modules run on the reported inputs
+  const m = decodeModule(input);
+  runPasses(m, passes);
+  const [pre, post] = await Promise.all([input, encodeModule(m)].map(async (b) => (await WebAssembly.instantiate(b)).instance.exports));
+  const f32bits = (x) => new Uint32Array(new Float32Array([x]).buffer)[0];
+  for (const rec of r.verification) {
+    const name = /export "(\w+)"/.exec(rec.name)[1];
+    const args = [...rec.counterexample.matchAll(/p\d: (i32|f32) = (0x[0-9a-f]+|-?\d+)/g)]
+      .map(([, t, v]) => (t === 'i32' ? Number(v) : new Float32Array(new Uint32Array([Number(v)]).buffer)[0]));
+    const show = (x) => (name === 'addz' ? `0x${f32bits(x).toString(16)}` : `${x} `);
+    const before = pre[name](...args), after = post[name](...args);
+    assert.ok(rec.counterexample.includes(`before: returns ${show(before)}`), `${rec.counterexample}\nV8: ${show(before)}`);
+    assert.ok(rec.counterexample.includes(`after:  returns ${show(after)}`), `${rec.counterexample}\nV8: ${show(after)}`);
+    assert.notEqual(show(before), show(after));
+  }
+});
+
 // ---- correct passes: proven ------------------------------------------------------------------------
 
 const MIXED = `(module
@@ -502,6 +546,39 @@ test('endless loops: turning a divergence into a trap or a return, a trap into a
   assert.deepEqual(rec('drop-import-call', 'logs') && [rec('drop-import-call', 'logs').status, rec('drop-import-call', 'logs').action],
     ['unsupported', 'kept'], log);
   assert.ok(r.verification.every((x) => x.name === 'export "logs"' || (x.status === 'disproven' && x.action === 'reverted')), log);
+});
+
+test('module invariants: a private global nothing writes is its initial value (constant-globals is proven); exported or written, it is not', async () => {
+  const mod = (extra) => `(module
+    (global $g (mut i32) (i32.const 42))
+    ${extra}
+    (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (global.get $g))))`;
+  // what constant-globals does to $g, whether or not the module allows it
+  const fold = {
+    name: 'fold-global', description: 'test: global.get $g -> its initial value', scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.op === O.global_get) {
+          Object.assign(e, { op: op('i32.const'), value: 42, index: 0 });
+          changed = true;
+        }
+      });
+      return changed;
+    },
+  };
+  const priv = await verifyRun(mod(''), [fold]);
+  assert.deepEqual(priv.r.verification.map((x) => x.status), ['proven'], priv.log);
+  assert.match(priv.r.verification[0].reason, /with the module invariants/);
+  assert.match(priv.log, /module invariants: 1 global never written \(global 0\)/);
+  const exported = await verifyRun(mod('(export "g" (global $g))'), [fold]);
+  assert.deepEqual(exported.r.verification.map((x) => x.status), ['disproven'], exported.log);
+  const written = await verifyRun(mod('(func (export "set") (global.set $g (i32.const 1)))'), [fold]);
+  assert.deepEqual(written.r.verification.map((x) => x.status), ['disproven'], written.log);
+  // and the real pass, at -O3 on a module where it applies
+  const o3 = await verifyRun(mod('(func (export "h") (result i32) (global.get $g))'), pipeline(3).map((n) => findPass(n)));
+  assert.ok(o3.r.verification.some((x) => x.pass === 'constant-globals'), o3.log);
+  assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
 });
 
 // ---- what is outside the model ----------------------------------------------------------------------

@@ -41,8 +41,8 @@
 //   state, in the same order (the world is threaded), so the call sequence is compared. At the
 //   second level, calls to defined functions that are loop-free are encoded by executing the
 //   callee's body (so the inliner's changes are proven); others stay uninterpreted. Module
-//   invariants (Inputs.invariants: a private global's alignment) are assumed at entry and
-//   after a call that started in a state where they hold.
+//   invariants (Inputs.invariants and .constants: a private global's alignment, or its value when
+//   nothing writes it) are assumed at entry and after a call that started in a state where they hold.
 // - Floats are bit patterns (BV32/BV64). abs, neg, copysign, reinterpret, loads, stores,
 //   constants and select are exact bit operations at every level. At the first level every
 //   other float instruction (arithmetic, comparisons, conversions, truncations and their traps)
@@ -94,6 +94,9 @@ export interface GlobalInfo {
   /** The initializer of a defined global, or null for an import. */
   init: ConstExpr | null;
 }
+
+/** A global's constant value: bits of a number or null reference, or a reference to a function (by key). */
+export type GlobalValue = { bits: bigint; width: number } | { func: string };
 
 /** A body to execute: the function's tree, its locals and signature, and the module it lives in. */
 export interface FunctionSource {
@@ -191,6 +194,11 @@ export class Inputs {
    * in a state where they hold.
    */
   invariants = new Map<string, number>();
+  /**
+   * Module invariants: global key -> the value a private global never changes from (no function
+   * writes it; see PassVerifier.invariants). Assumed like the alignments.
+   */
+  constants = new Map<string, GlobalValue>();
 
   constructor(readonly b: Smt, readonly params: readonly ValType[], mutable: { key: string; type: ValType }[], readonly shape: Shape) {
     const sorted = [...mutable].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
@@ -268,16 +276,27 @@ export class Inputs {
    */
   callFacts(calls: { before: Term[]; after: Term[] }[]): Term[] {
     const b = this.b;
-    if (this.invariants.size === 0) return [];
+    if (this.invariants.size === 0 && this.constants.size === 0) return [];
     const all = (vals: Term[]) => b.and(...vals.map((v, i) => this.invariant(this.slots[i], v)));
     return calls.map((c) => b.implies(all(c.before), all(c.after))).filter((t) => t !== b.T);
   }
 
   /** The invariant of global `key` on its value `v` (true when it has none). */
   invariant(key: string, v: Term): Term {
+    const b = this.b;
     const k = this.invariants.get(key);
-    if (k === undefined || k === 0 || v.sort <= 0) return this.b.T;
-    return this.b.eq(this.b.extract(k - 1, 0, v), this.b.bv(0, k));
+    const c = this.constant(key);
+    const facts: Term[] = [];
+    if (k !== undefined && k > 0 && v.sort > 0) facts.push(b.eq(b.extract(k - 1, 0, v), b.bv(0, k)));
+    if (c !== null && c.sort === v.sort) facts.push(b.eq(v, c));
+    return b.and(...facts);
+  }
+
+  /** The value of a global that never changes (see `constants`), or null. */
+  constant(key: string): Term | null {
+    const c = this.constants.get(key);
+    if (c === undefined) return null;
+    return 'func' in c ? this.funcRef(c.func) : this.b.bv(c.bits, c.width);
   }
 
   /**
