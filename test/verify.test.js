@@ -581,6 +581,36 @@ test('module invariants: a private global nothing writes is its initial value (c
   assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
 });
 
+test('a module pass may give a function that can never run any body: dead-tables-globals stubs one, the change is kept', async () => {
+  const wat = `(module
+    (global $g (mut i32) (i32.const 5))
+    (func $dead (result i32) (global.get $g))
+    (func $alive (export "f") (result i32) (i32.const 1)))`;
+  const { r, input, output, log } = await verifyRun(wat, [findPass('dead-tables-globals')]);
+  assert.deepEqual(r.verification.map((x) => [x.name, x.status, x.action]), [['dead', 'proven', 'kept']], log);
+  assert.match(r.verification[0].reason, /can never run/);
+  assert.ok(output.length < input.length, 'the global is gone');
+  // the same change to a function that can run (exported) is disproven: it returned 5, it traps
+  const live = await verifyRun(wat.replace('(func $dead', '(func $dead (export "d")'), [findPass('dead-tables-globals')]);
+  assert.ok(live.r.verification.every((x) => x.status === 'proven'), 'the global is used now: nothing to stub');
+  const stub = {
+    name: 'stub', description: 'test: every body with a global.get becomes unreachable', scope: 'module',
+    run(cx, m) {
+      let changed = false;
+      for (const f of m.funcs) {
+        const root = cx.body(f);
+        if (root.body[0]?.op !== O.global_get) continue;
+        root.body = [Object.assign(Object.create(Object.getPrototypeOf(root)), root, { op: O.unreachable, type: [], kids: [], body: [] })];
+        f.dirty = true;
+        changed = true;
+      }
+      return changed;
+    },
+  };
+  const stubbed = await verifyRun(wat.replace('(func $dead', '(func $dead (export "d")'), [stub]);
+  assert.deepEqual(stubbed.r.verification.map((x) => [x.name, x.status, x.action]), [['dead', 'disproven', 'reverted']], stubbed.log);
+});
+
 // ---- what is outside the model ----------------------------------------------------------------------
 
 const LOOPY = `(module

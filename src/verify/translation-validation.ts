@@ -42,7 +42,7 @@ import { codeContext, readFunctionBody, type CodeContext } from '../binary/code-
 import { decodeModule } from '../binary/decode.js';
 import { encodeFunctionEntry, encodeModule } from '../binary/encode.js';
 import { readNames } from '../binary/names.js';
-import { Func, type Custom, type Global, type Import, type Limits, type Module } from '../ir/module.js';
+import { Func, type ConstExpr, type Custom, type Global, type Import, type Limits, type Module } from '../ir/module.js';
 import type { Expr } from '../ir/expr.js';
 import { O } from '../ir/opcodes.js';
 import type { FuncType, ValType } from '../ir/types.js';
@@ -736,6 +736,29 @@ interface ModuleSnapshot {
   funcs: Map<Func, FuncSnapshot>;
   /** The whole module, for undoing a pass that changed the index spaces. */
   bytes: Uint8Array;
+  /** Function indices the outside world or a table can reach: exports, start, element segments, `ref.func` in initializers. */
+  roots: number[];
+}
+
+/**
+ * See ModuleSnapshot.roots. A declarative element segment is no root: it only declares functions
+ * for `ref.func` in code (followed where that code is), and `table.init` from it traps unless
+ * it is empty (it is dropped at instantiation).
+ */
+function rootFunctions(m: Module): number[] {
+  const out: number[] = [];
+  const refs = (c: ConstExpr | null) => {
+    if (c) for (const x of c) if (x.op === O.ref_func) out.push(x.index);
+  };
+  for (const e of m.exports) if (e.kind === 'func') out.push(e.index);
+  if (m.start !== null) out.push(m.start);
+  for (const el of m.elems) {
+    if (el.mode === 'declarative') continue;
+    if (el.funcs) out.push(...el.funcs);
+    if (el.exprs) for (const c of el.exprs) refs(c);
+  }
+  for (const g of m.globals) refs(g.init);
+  return out;
 }
 
 export interface VerifyRecord {
@@ -1069,7 +1092,44 @@ export class PassVerifier {
     const m = this.m;
     const funcs = new Map<Func, FuncSnapshot>();
     for (const f of m.funcs) funcs.set(f, this.snapshotFunction(f));
-    return { view: frozenView(m), funcs, bytes: encodeModule(m) };
+    return { view: frozenView(m), funcs, bytes: encodeModule(m), roots: rootFunctions(m) };
+  }
+
+  /**
+   * Defined functions that could never run before a module pass: not reached from the roots
+   * through `call`, `return_call` or `ref.func` in the bodies of functions that can run (the
+   * argument of dead-functions). A pass may give such a function any body (dead-tables-globals
+   * does, `unreachable`, when the body names something it removes): no execution can tell.
+   */
+  private unreachableBefore(snap: ModuleSnapshot, env: SideEnv): Set<Func> {
+    const view = snap.view;
+    const nImp = view.imports.filter((x) => x.desc.kind === 'func').length;
+    const live = new Set<number>();
+    const work = snap.roots.slice();
+    while (work.length > 0) {
+      const i = work.pop()!;
+      if (live.has(i)) continue;
+      live.add(i);
+      const f = view.funcs[i - nImp];
+      const s = f ? snap.funcs.get(f) : undefined;
+      if (!f) continue;
+      if (!s) return new Set(); // a function the snapshot does not have: assume all can run
+      let tree: Expr;
+      try {
+        tree = this.decode(f, s.bytes, view, env).tree;
+      } catch {
+        return new Set();
+      }
+      const stack: Expr[] = [tree];
+      while (stack.length > 0) {
+        const e = stack.pop()!;
+        if (e.op === O.call || e.op === O.return_call || e.op === O.ref_func) work.push(e.index);
+        for (const x of e.kids) stack.push(x);
+        for (const x of e.body) stack.push(x);
+        if (e.alt) for (const x of e.alt) stack.push(x);
+      }
+    }
+    return new Set(view.funcs.filter((_, k) => !live.has(k + nImp)));
   }
 
   /** After a module pass: checks every function whose bytes changed; reverts what is disproven. */
@@ -1097,6 +1157,7 @@ export class PassVerifier {
     }
     const reverts: [Func, FuncSnapshot][] = [];
     const verdicts: [Func, Verdict, 'proven' | 'reverted' | 'unverified'][] = [];
+    let dead: Set<Func> | null = null;
     for (const [f, s, now] of changed) {
       let v: Verdict;
       try {
@@ -1110,6 +1171,11 @@ export class PassVerifier {
         v = await verifyPair(pre, post, o);
       } catch (e) {
         v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
+      }
+      // not proven: is it a function that can never run (decoding every body only then)?
+      if (v.status !== 'proven' && (dead ??= this.unreachableBefore(snap, preEnv)).has(f)) {
+        v = { status: 'proven', reason: 'the function can never run (unreachable from exports, start, tables and references)',
+          counterexample: null, ms: v.ms, level: 0 };
       }
       const d = this.decide(v);
       verdicts.push([f, v, d]);
