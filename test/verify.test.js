@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeModule, encodeModule, validateModule, runPasses, OPS, O, op, pipeline } from '../dist/index.js';
+import { decodeModule, encodeModule, validateModule, runPasses, Expr, OPS, O, op, pipeline } from '../dist/index.js';
 import { runPassesAsync, optimize } from '../dist/optimize.js';
 import { findPass } from '../dist/passes/registry.js';
 import { forEachExpr } from '../dist/ir/walk.js';
@@ -579,6 +579,30 @@ test('module invariants: a private global nothing writes is its initial value (c
   const o3 = await verifyRun(mod('(func (export "h") (result i32) (global.get $g))'), pipeline(3).map((n) => findPass(n)));
   assert.ok(o3.r.verification.some((x) => x.pass === 'constant-globals'), o3.log);
   assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
+  // written only by a function that can never run: constant once dead-functions removed it. The
+  // invariants are found when a first query needs the solver (here x * 3 -> (x << 1) + x, in
+  // "m", while $w still writes $g) and again for the later module pass.
+  const mul3 = {
+    name: 'mul3', description: 'test: x * 3 -> (x << 1) + x (correct)', scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      const e = root.body[0];
+      if (e?.op !== op('i32.mul')) return false;
+      const x = e.kids[0];
+      const get = () => Object.assign(new Expr(O.local_get, x.type), { index: x.index });
+      const one = Object.assign(new Expr(op('i32.const'), x.type), { value: 1 });
+      root.body = [new Expr(op('i32.add'), x.type, [new Expr(op('i32.shl'), x.type, [get(), one]), get()])];
+      return true;
+    },
+  };
+  const late = await verifyRun(mod(`(func $w (global.set $g (i32.const 1)))
+    (func (export "m") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))`),
+  [mul3, findPass('dead-functions'), findPass('constant-globals')]);
+  assert.deepEqual(late.r.verification.map((x) => [x.pass, x.name, x.status]),
+    [['mul3', 'export "m"', 'proven'], ['constant-globals', 'export "f"', 'proven']], late.log);
+  assert.match(late.r.verification[0].reason, /z3/);
+  // (at mul3's query $w wrote $g: no invariants to report then)
+  assert.match(late.log, /^verify: mul3: .*\nverify: module invariants: 1 global never written/);
 });
 
 test('a module pass may give a function that can never run any body: dead-tables-globals stubs one, the change is kept', async () => {

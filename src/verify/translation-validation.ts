@@ -15,14 +15,23 @@
 //   callees are executed in place, floats use the FP theory, bulk operations are exact array
 //   lambdas. unsat: proven; sat: disproven.
 // - both levels assume the module invariants (PassVerifier.invariants: the alignment of private
-//   globals such as the shadow-stack pointer, proven by induction over the module), since a
-//   pass may rely on them (store forwarding does); a per-function comparison alone would
-//   consider unreachable states (an unaligned stack pointer) and refute a correct change.
+//   globals such as the shadow-stack pointer, proven by induction over the module; the value of
+//   private globals nothing writes), since a pass may rely on them (store forwarding,
+//   constant-globals); a per-function comparison alone would consider unreachable states (an
+//   unaligned stack pointer, a never-written global with another value) and refute a correct
+//   change.
+// - before the first solver call, the query is evaluated on a dozen concrete inputs
+//   (verify/smt-eval.ts, with the second level's semantics): an input that satisfies it is a
+//   counterexample found without Z3 (disproven, level 0). It can only refute, never prove.
+// - a module pass may give a function that can never run (unreachable from exports, start,
+//   tables and references before the pass) any body: such a change, when not proven otherwise,
+//   is proven by that (dead-tables-globals stubs them until dead-functions removes them).
 //
 // Many queries simplify to `false` while being built (the pass changed nothing the outcome
 // depends on, or changed it in a way the term simplifier sees through): those are proven without
-// calling Z3. The time limit (default 2 s) covers both levels; running out is "timeout". A body
-// outside the model (loops that loop, SIMD, ...) is "unsupported". Any failure of Z3 itself (an
+// calling Z3. The time limit (default 2 s) covers the evaluation and both levels; running out is
+// "timeout". A body outside the model (loops that loop other than endless ones, SIMD, ...) is
+// "unsupported". Any failure of Z3 itself (an
 // error, running out of memory, a crash of its worker) is "error". The last three are
 // "unverified": the change is kept, or reverted with `strict`.
 //
@@ -801,6 +810,12 @@ export class PassVerifier {
    * first query needs the solver, and kept (null: not computed yet). See `invariants()`.
    */
   private inv: ModuleInvariants | null = null;
+  /**
+   * The constants are found again for each module pass (when a query needs them): earlier
+   * passes may have removed the last writes of a global (dead code, dead functions), and a
+   * module pass such as constant-globals relies on the module as it is now.
+   */
+  private constantsStale = false;
 
   constructor(readonly m: Module, readonly cx: PassContext, readonly opts: VerifierOptions) {}
 
@@ -915,7 +930,7 @@ export class PassVerifier {
    * are equivalent under them), and unverified changes are trusted anyway.
    */
   private async invariants(view: View, env: SideEnv, bytesOf: (f: Func) => Uint8Array): Promise<ModuleInvariants> {
-    if (this.inv) return this.inv;
+    if (this.inv && !this.constantsStale) return this.inv;
     const m = this.m;
     const exported = new Set<string>();
     const liveGlobals = this.env(liveView(m), () => null).globals;
@@ -961,6 +976,15 @@ export class PassVerifier {
       }
     }
     for (const [, written] of writers) for (const g of written) constants.delete(g);
+    this.constantsStale = false;
+    if (this.inv) {
+      // a later module pass: the alignments found before still hold (proven changes keep them)
+      const known = this.inv.constants;
+      const align = new Map([...this.inv.align].filter(([g]) => !constants.has(g)));
+      this.inv = { align, constants };
+      if (constants.size !== known.size || [...constants.keys()].some((g) => !known.has(g))) this.logInvariants(env);
+      return this.inv;
+    }
     for (const g of constants.keys()) k.delete(g); // its value says more
     const mutable = this.mutableGlobals(env);
     // First a guess per global, by binary search on k (each probe asks every writer of that
@@ -999,13 +1023,17 @@ export class PassVerifier {
     }
     for (const [g, n] of k) if (n === 0) k.delete(g);
     this.inv = { align: k, constants };
-    if (k.size > 0 || constants.size > 0) {
-      const names = this.globalNames(env);
-      const facts = [...k].map(([g, n]) => `${names.get(g) ?? g} is a multiple of ${2 ** n}`);
-      if (constants.size > 0) facts.push(`${constants.size} global${constants.size > 1 ? 's' : ''} never written (${[...constants.keys()].map((g) => names.get(g) ?? g).join(', ')})`);
-      this.opts.log?.(`verify: module invariants: ${facts.join('; ')}`);
-    }
+    this.logInvariants(env);
     return this.inv;
+  }
+
+  private logInvariants(env: SideEnv): void {
+    const { align, constants } = this.inv!;
+    if (align.size === 0 && constants.size === 0) return;
+    const names = this.globalNames(env);
+    const facts = [...align].map(([g, n]) => `${names.get(g) ?? g} is a multiple of ${2 ** n}`);
+    if (constants.size > 0) facts.push(`${constants.size} global${constants.size > 1 ? 's' : ''} never written (${[...constants.keys()].map((g) => names.get(g) ?? g).join(', ')})`);
+    this.opts.log?.(`verify: module invariants: ${facts.join('; ')}`);
   }
 
   /** Whether `src` keeps the invariants `k` of the globals in `written` (true), may not (false), or cannot be analysed ('never'). */
@@ -1092,6 +1120,7 @@ export class PassVerifier {
     const m = this.m;
     const funcs = new Map<Func, FuncSnapshot>();
     for (const f of m.funcs) funcs.set(f, this.snapshotFunction(f));
+    this.constantsStale = true;
     return { view: frozenView(m), funcs, bytes: encodeModule(m), roots: rootFunctions(m) };
   }
 
