@@ -520,7 +520,9 @@ export function applyUnary(e: Expr, x: BitView, index: number): BitView | null {
 // ---- known bits of locals through the local graph --------------------------------------------
 
 /** Definitions one top-level query of `localFactsFromGraph` may visit before answering "unknown". */
-export const MAX_FACT_STEPS = 2000;
+export const MAX_FACT_STEPS = 256;
+/** Definitions all queries of one `localFactsFromGraph` may visit (one function's analysis). */
+export const MAX_FACT_STEPS_TOTAL = 20_000;
 
 /**
  * A `local` callback for `knownBits`: the facts of a `local.get` are the join of the facts of
@@ -531,8 +533,9 @@ export const MAX_FACT_STEPS = 2000;
  * without sharing, chains of locals with several definitions each (loop-carried i64 locals in
  * compiled Go) cost (definitions per get)^depth. So a result computed without reaching a cycle
  * or the depth limit (it does not depend on the query that asked) is memoized at any depth, and
- * one top-level query visits at most MAX_FACT_STEPS definitions; past that, "unknown" (sound:
- * no fact is claimed).
+ * one top-level query visits at most MAX_FACT_STEPS definitions, all queries together at most
+ * MAX_FACT_STEPS_TOTAL; past that, "unknown" (sound: no fact is claimed). Only huge functions
+ * with long chains of i64 locals reach the limits.
  */
 export function localFactsFromGraph(
   graph: { getSets(get: Expr): ReadonlySet<Expr | 'entry'> },
@@ -545,13 +548,14 @@ export function localFactsFromGraph(
   /** Answers that depended on where the query came from (a cycle cut, the depth or step limit). */
   let cuts = 0;
   let steps = 0;
+  let total = 0;
   const facts = (get: Expr): KnownBits | null => {
     const hit = cache.get(get);
     if (hit !== undefined) return hit;
     const w = widthOfType(get);
     if (w === 0) return null;
     if (busy.size === 0) steps = 0;
-    if (busy.has(get.index) || depth >= 8 || steps >= MAX_FACT_STEPS) {
+    if (busy.has(get.index) || depth >= 8 || steps >= MAX_FACT_STEPS || total >= MAX_FACT_STEPS_TOTAL) {
       cuts++;
       return null;
     }
@@ -570,6 +574,7 @@ export function localFactsFromGraph(
     try {
       for (const d of defs) {
         steps++;
+        total++;
         let k: KnownBits | null;
         if (d === 'entry') k = get.index < numParams ? null : w === 32 ? KnownBits32.ofConstant(0) : KnownBits64.ofConstant(0n);
         else {

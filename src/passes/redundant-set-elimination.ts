@@ -38,8 +38,15 @@ import { FunctionEffects } from '../analysis/effects.js';
 import { Liveness } from '../analysis/liveness.js';
 import type { FunctionPass } from './registry.js';
 
-/** Above this many (block × local) state cells the value numbering is skipped (memory). */
-const MAX_CELLS = 8_000_000;
+/**
+ * Above this many tracked locals × (blocks + edges) — the cost of one sweep of the value
+ * numbering, which may take many sweeps over loops — redundant writes are not looked for (dead
+ * writes still are). Only huge dispatch functions (compiled Go: thousands of blocks and of
+ * locals) come near it; they would take minutes.
+ */
+const MAX_SWEEP_CELLS = 8_000_000;
+/** Sweeps of the value numbering at most (loop nesting depth + 2 suffice in practice). */
+const MAX_SWEEPS = 50;
 
 function constKey(e: Expr): string | null {
   switch (e.op) {
@@ -100,7 +107,7 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
     }
   }
   const nt = tracked.length;
-  if (nt === 0 || nb * nt > MAX_CELLS) return out;
+  if (nt === 0 || nt * (nb + preds.length) > MAX_SWEEP_CELLS) return out;
   const TOP = -1;
   const phi = (b: number, i: number) => -2 - (b * nt + i);
   let next = 1;
@@ -130,10 +137,11 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
 
   const outS = new Int32Array(nb * nt).fill(TOP);
   const state = new Int32Array(nt);
-  const queued = new Uint8Array(nb);
-  const work: number[] = [];
-  for (let b = nb - 1; b >= 0; b--) if (reachable[b]) { work.push(b); queued[b] = 1; }
-  let budget = 50 * nb + 10_000;
+  // Blocks are numbered in execution order (analysis/cfg.ts), so sweeping them in order
+  // settles forward edges within one sweep; each further sweep carries the back edges of one
+  // more loop level. (A LIFO worklist revisited whole regions many times on large functions.)
+  const dirty = new Uint8Array(nb);
+  for (let b = 0; b < nb; b++) dirty[b] = reachable[b];
   // `mark`: record the redundant sets (only on the final sweep, once the numbers are stable)
   const transfer = (b: number, mark: boolean): boolean => {
     const base = b * nt;
@@ -168,15 +176,18 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
     }
     return changed;
   };
-  while (work.length > 0) {
-    if (--budget < 0) return out; // did not settle: change nothing
-    const b = work.pop()!;
-    queued[b] = 0;
-    if (!transfer(b, false)) continue;
-    // successors in reverse so that the lowest-numbered (earliest) one is processed first
-    for (let k = succStart[b + 1] - 1; k >= succStart[b]; k--) {
-      const s = succs[k];
-      if (queued[s] === 0) { queued[s] = 1; work.push(s); }
+  for (let sweep = 0, again = true; again; sweep++) {
+    if (sweep >= MAX_SWEEPS) return out; // did not settle: change nothing
+    again = false;
+    for (let b = 0; b < nb; b++) {
+      if (dirty[b] === 0) continue;
+      dirty[b] = 0;
+      if (!transfer(b, false)) continue;
+      for (let k = succStart[b]; k < succStart[b + 1]; k++) {
+        const t = succs[k];
+        dirty[t] = 1;
+        if (t <= b) again = true;
+      }
     }
   }
   for (let b = 0; b < nb; b++) if (reachable[b]) transfer(b, true);
