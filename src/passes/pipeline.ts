@@ -60,10 +60,12 @@ export function pipeline(level: Level): string[] {
         'duplicate-functions', //     calls to identical copies go to one function ...
         'dead-tables-globals', //     tables nothing reads (their segments hold functions alive), unused globals
         'dead-functions', //          ... and the copies, with everything else unreachable, go away
+        'dead-arguments', //          unread/always-constant parameters, always-dropped results (the cleanup folds the constants)
         ...cleanup(), //              simplify callees first, so the inliner sees their real size
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-tables-globals', //     globals only the inlined callees used
         'dead-functions', //          inlined single-use callees are now unreachable
+        'dead-arguments', //          again: fewer call sites after inlining, more constant parameters and dropped results
         'constant-globals', //        globals whose only writes were in code the cleanup removed
         ...cleanup(), //              let the inlined code melt into the caller
         'inline', //                  again: callees that shrank in that cleanup now fit

@@ -1169,7 +1169,8 @@ export class PassVerifier {
     const before = snap.view;
     const after = liveView(m);
     const sameSpaces = sameList(before.funcs, after.funcs) && sameList(before.imports, after.imports) &&
-      sameList(before.globals, after.globals) && before.types.every((t, i) => t === after.types[i]);
+      sameList(before.globals, after.globals) && before.types.every((t, i) => t === after.types[i]) &&
+      sameList(before.ctx.funcTypes, after.ctx.funcTypes); // a signature change (dead-arguments) binds callers to callee
     // callees at level 2: the pre-pass version on both sides
     const preBody = (g: Func): FunctionSource | null => {
       const s = snap.funcs.get(g);
@@ -1211,7 +1212,8 @@ export class PassVerifier {
       if (d === 'reverted') reverts.push([f, s]);
     }
     if (reverts.length > 0 && !sameSpaces) {
-      // the pass renumbered functions, globals or types: its changes can only be undone together
+      // the pass renumbered functions, globals or types, or changed signatures: its changes can
+      // only be undone together
       const restored = decodeModule(snap.bytes);
       const features = m.features;
       Object.assign(m, restored);
