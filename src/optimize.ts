@@ -1,7 +1,7 @@
 // The library entry: decode, validate, run passes, encode.
 
 import { decodeModule } from './binary/decode.js';
-import { encodeFunctionEntry, encodeModuleWithInfo } from './binary/encode.js';
+import { encodeModuleWithInfo } from './binary/encode.js';
 import { countExprs } from './ir/walk.js';
 import type { Func, Module } from './ir/module.js';
 import { PassContext } from './passes/context.js';
@@ -76,7 +76,8 @@ export function resolvePasses(options: OptimizeOptions): Pass[] {
 function newPassContext(m: Module, options: OptimizeOptions): PassContext {
   return new PassContext(m, {
     target: options.target ?? 'generic',
-    inlineMaxSize: options.inlineMaxSize,
+    // -Os/-Oz: inline only what cannot grow the code (tiny callees, single sites that move)
+    inlineMaxSize: options.inlineMaxSize ?? (options.level === 's' || options.level === 'z' ? 0 : undefined),
     inlineFunctions: options.inlineFunctions,
     assumePrivateStack: options.assumePrivateStack,
     stackPointerGlobal: options.stackPointerGlobal,
@@ -89,24 +90,47 @@ function newPassContext(m: Module, options: OptimizeOptions): PassContext {
  * Consecutive function passes run as a group, one function at a time: all of them on the
  * first function, then on the next. After its group a function's tree is written back to
  * bytes (or dropped if nothing changed it), so memory holds one function's tree at a time
- * instead of the whole module's (a 35 MB module is ~12 million nodes). Module passes see
- * every body (decoded on demand) and are followed by the same write-back.
+ * instead of the whole module's (a 35 MB module is ~12 million nodes). Module passes decode
+ * bodies on demand and release each one they are done with (`PassContext.release`); the
+ * runner releases what is left after them.
+ *
+ * Instruction counts for the statistics are carried from pass to pass (`sizes`): a function
+ * is counted again only when a pass changed it, and never decoded just to be counted unless
+ * no pass has counted it yet.
  */
 export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = {}): PassStats[] {
   const cx = newPassContext(m, options);
   const stats: PassStats[] = passes.map(emptyStats);
+  const sizes = new Map<Func, number>();
+  const sizeOf = (f: Func): number => {
+    let n = sizes.get(f);
+    if (n === undefined) {
+      const had = f.tree !== null;
+      n = countExprs(cx.body(f).body);
+      sizes.set(f, n);
+      if (!had) cx.release(f);
+    }
+    return n;
+  };
   for (let i = 0; i < passes.length; ) {
     const p = passes[i];
     if (p.scope === 'module') {
       const st = stats[i];
       const t0 = performance.now();
-      for (const f of m.funcs) st.instrsBefore += countExprs(cx.body(f).body);
+      for (const f of m.funcs) st.instrsBefore += sizeOf(f);
+      const codes = new Map<Func, Uint8Array | null>();
+      for (const f of m.funcs) codes.set(f, f.code);
       if (p.run(cx, m)) {
         st.changed = 1;
         cx.moduleChanged();
       }
-      for (const f of m.funcs) st.instrsAfter += countExprs(cx.body(f).body);
-      for (const f of m.funcs) compact(cx, m, f);
+      for (const f of m.funcs) {
+        // changed: its tree is dirty, or it was written back (new bytes) during the pass
+        if (f.dirty || !codes.has(f) || codes.get(f) !== f.code) sizes.delete(f);
+        if (f.tree !== null && !sizes.has(f)) sizes.set(f, countExprs(f.tree.body));
+        cx.release(f);
+        st.instrsAfter += sizeOf(f);
+      }
       st.ms = performance.now() - t0;
       i++;
       continue;
@@ -114,19 +138,22 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
     let j = i;
     while (j < passes.length && passes[j].scope === 'function') j++;
     for (const f of m.funcs) {
+      let n = sizes.get(f) ?? countExprs(cx.body(f).body);
       for (let k = i; k < j; k++) {
         const st = stats[k];
         const t0 = performance.now();
-        const n0 = countExprs(cx.body(f).body);
-        st.instrsBefore += n0;
+        st.instrsBefore += n;
+        cx.body(f);
         if ((passes[k] as FunctionPass).run(cx, f)) {
           st.changed++;
           cx.changed(f);
-          st.instrsAfter += countExprs(f.tree!.body);
-        } else st.instrsAfter += n0;
+          n = countExprs(f.tree!.body);
+        }
+        st.instrsAfter += n;
         st.ms += performance.now() - t0;
       }
-      compact(cx, m, f);
+      sizes.set(f, n);
+      cx.release(f);
     }
     i = j;
   }
@@ -163,7 +190,7 @@ export async function runPassesAsync(m: Module, passes: Pass[], options: Optimiz
         st.changed = 1;
         cx.moduleChanged();
       }
-      for (const f of m.funcs) compact(cx, m, f);
+      for (const f of m.funcs) cx.release(f);
       st.ms = performance.now() - t0;
       if (changed) {
         const t1 = performance.now();
@@ -175,7 +202,7 @@ export async function runPassesAsync(m: Module, passes: Pass[], options: Optimiz
       }
       for (const f of m.funcs) {
         st.instrsAfter += count(f);
-        compact(cx, m, f);
+        cx.release(f);
       }
       i++;
       continue;
@@ -202,22 +229,11 @@ export async function runPassesAsync(m: Module, passes: Pass[], options: Optimiz
           st.ms += performance.now() - t0;
         }
       }
-      compact(cx, m, f);
+      cx.release(f);
     }
     i = j;
   }
   return { passes: stats, verification: verifier.records };
-}
-
-/** Writes a changed function's tree back to bytes and drops the tree and its analyses. */
-function compact(cx: PassContext, m: Module, f: Func): void {
-  if (!f.tree) return;
-  if (f.dirty) {
-    f.code = encodeFunctionEntry(m, f);
-    f.dirty = false;
-  }
-  f.tree = null;
-  cx.forget(f);
 }
 
 export async function optimize(input: Uint8Array, options: OptimizeOptions = {}): Promise<OptimizeResult> {

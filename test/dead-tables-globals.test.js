@@ -109,3 +109,36 @@ test('dead-tables-globals: an unread table whose segment traps at instantiation 
   assert.equal(m2.elems.length, 1);
   await assert.rejects(WebAssembly.instantiate(out), /out of bounds/);
 });
+
+async function runWithDeadFunctions(src) {
+  const m = decodeModule(await assemble(src, 'dead-tables.wat'));
+  validateModule(m);
+  runPasses(m, resolvePasses({ passes: ['dead-tables-globals', 'dead-functions'] }));
+  const out = encodeModule(m);
+  validateModule(decodeModule(out));
+  return { m, out };
+}
+
+test('dead-tables-globals (with dead-functions) keeps a table whose segment traps at instantiation', async () => {
+  const src = `(module
+    (table $t 4 funcref)
+    (elem (table $t) (i32.const 3) func $f $f)
+    (func $f))`;
+  const { m, out } = await runWithDeadFunctions(src);
+  assert.equal(m.tables.length, 1);
+  assert.equal(m.elems.length, 1);
+  assert.equal(m.funcs.length, 1);
+  await assert.rejects(WebAssembly.instantiate(out), WebAssembly.RuntimeError);
+});
+
+test('dead-tables-globals (with dead-functions) removes the same table when the segment fits', async () => {
+  const src = `(module
+    (table $t 5 funcref)
+    (elem (table $t) (i32.const 3) func $f $f)
+    (func $f))`;
+  const { m, out } = await runWithDeadFunctions(src);
+  assert.equal(m.tables.length, 0);
+  assert.equal(m.elems.length, 0);
+  assert.equal(m.funcs.length, 0);
+  await WebAssembly.instantiate(out);
+});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeModule, encodeModule, validateModule, runPasses, resolvePasses, codeContext, readFunctionBody, O } from '../dist/index.js';
+import { decodeModule, encodeModule, validateModule, runPasses, resolvePasses, codeContext, readFunctionBody, O, optimize } from '../dist/index.js';
 import { readNames } from '../dist/binary/names.js';
 import { forEachExpr, countExprs } from '../dist/ir/walk.js';
 import { differential, formatReport, shutdownDifferential, argumentLists } from '../dist/verify/differential.js';
@@ -317,4 +317,26 @@ test('directed runs over every path of the inlined decides (sem, mutex)', async 
     assert.ok(mutex[k] > 0, `mutex path '${k}' not reached: ${JSON.stringify(mutex)}`);
   }
   t.diagnostic(`sem paths: ${JSON.stringify(sem)}; mutex paths: ${JSON.stringify(mutex)}`);
+});
+
+test('-Os/-Oz inline only what cannot grow the code; -O3 also copies small helpers to every site', async () => {
+  const src = `(module
+    (func $helper (param i32) (result i32)
+      (i32.xor (i32.mul (i32.add (local.get 0) (i32.const 17)) (i32.const 31)) (i32.const 5)))
+    (func $once (param i32) (result i32) (i32.sub (local.get 0) (i32.const 3)))
+    (func (export "a") (param i32) (result i32) (call $helper (call $once (local.get 0))))
+    (func (export "b") (param i32) (result i32) (call $helper (i32.const 9))))`;
+  const input = await assemble(src, 'os.wat');
+  const count = (bytes) => decodeModule(bytes).funcs.length;
+  const o3 = (await optimize(input, { level: 3 })).binary;
+  assert.equal(count(o3), 2, '-O3: $helper copied into both exports, $once moved');
+  for (const level of ['s', 'z']) {
+    const os = (await optimize(input, { level })).binary;
+    assert.equal(count(os), 3, `-O${level}: $helper stays a function, $once moved`);
+    const report = await differential(input, os, { runs: 50 });
+    assert.ok(report.equivalent, formatReport(report));
+  }
+  // an explicit budget still wins
+  const forced = (await optimize(input, { level: 's', inlineMaxSize: 10 })).binary;
+  assert.equal(count(forced), 2);
 });

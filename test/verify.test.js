@@ -15,7 +15,8 @@ import { runPassesAsync, optimize } from '../dist/optimize.js';
 import { findPass } from '../dist/passes/registry.js';
 import { forEachExpr } from '../dist/ir/walk.js';
 import { evalNumeric, isEvaluable, isNondeterministicNaN, f32ToBits, f64ToBits, TRAP_DIV_ZERO, TRAP_OVERFLOW, TRAP_INVALID_CONV } from '../dist/ir/eval.js';
-import { Smt, NumericEncoder, BOOL } from '../dist/verify/smt.js';
+import { Smt, BOOL } from '../dist/verify/smt.js';
+import { NumericEncoder } from '../dist/verify/smt-numeric.js';
 import { checkTerms, loadZ3, shutdownZ3 } from '../dist/verify/translation-validation.js';
 import { watToWasm } from '../dist/text/wat.js';
 import { dropByteMask, swapBrTable, loadPastStore } from './support/wrong-passes.js';
@@ -97,6 +98,7 @@ test('the SMT encoding of every scalar numeric instruction agrees with the exact
     const b = new Smt();
     b.fold = fold;
     const num = new NumericEncoder(b, true);
+    num.evaluate = false; // the terms, not the evaluator they are compared with
     const parts = ids.map((id) => b.and(...agreement(b, num, id, operandLists(OPS[id].params))));
     const r = await checkTerms(b, [b.not(b.and(...parts))], 60000);
     if (r === 'unsat') continue;
@@ -104,6 +106,7 @@ test('the SMT encoding of every scalar numeric instruction agrees with the exact
       const b1 = new Smt();
       b1.fold = fold;
       const n1 = new NumericEncoder(b1, true);
+      n1.evaluate = false;
       for (const args of operandLists(OPS[id].params)) {
         const q = await checkTerms(b1, [b1.not(b1.and(...agreement(b1, n1, id, [args])))]);
         assert.equal(q, 'unsat', `${OPS[id].name}(${args}) (fold ${fold}): the encoding disagrees with evalNumeric`);
@@ -339,6 +342,49 @@ test('-O3 on a module with a seam, a br_table, a stack frame and floats: every c
   assert.ok(r.verification.some((x) => x.pass === 'optimize-instructions' && /level 2/.test(x.reason)), log);
 });
 
+test('canonical terms: swapped if arms and folded float constants are proven without the solver; a wrong fold is disproven', async () => {
+  const wat = `(module
+    (import "env" "a" (func $a (param i32)))
+    (import "env" "b" (func $b (param i32)))
+    (func (export "flip") (param i32 i32) (result i32)
+      (if (local.get 0) (then (call $a (local.get 1))) (else (call $b (local.get 1)) (local.set 1 (i32.const 5))))
+      (call $a (local.get 1))
+      (local.get 1))
+    (func (export "conv") (result i32) (i32.trunc_f32_u (f32.const 11.5))))`;
+  const clone = (e, fields) => Object.assign(Object.create(Object.getPrototypeOf(e)), e, fields);
+  // correct: if c A B -> if (eqz c) B A
+  const flipIf = {
+    name: 'flip-if', description: 'test: if c A B -> if (i32.eqz c) B A', scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.op !== O.if || e.alt === null || e.kids.length !== 1) return;
+        e.kids = [clone(e.kids[0], { op: op('i32.eqz'), kids: [e.kids[0]] })];
+        [e.body, e.alt] = [e.alt, e.body];
+        changed = true;
+      });
+      return changed;
+    },
+  };
+  const foldTrunc = (k) => ({
+    name: `fold-trunc-${k}`, description: `test: the truncation becomes ${k}`, scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      const e = root.body[0];
+      if (e.op !== op('i32.trunc_f32_u')) return false;
+      root.body = [clone(e, { op: op('i32.const'), value: k, kids: [] })];
+      return true;
+    },
+  });
+  const { r, log } = await verifyRun(wat, [flipIf, foldTrunc(11)]);
+  assert.deepEqual(r.verification.map((x) => [x.pass, x.status, x.reason]),
+    [['flip-if', 'proven', 'by simplification'], ['fold-trunc-11', 'proven', 'by simplification']], log);
+  const wrong = await verifyRun(wat, [foldTrunc(12)]);
+  const rec = wrong.r.verification[0];
+  assert.equal(rec.status, 'disproven');
+  assert.match(rec.counterexample, /before: returns 11 .*\n.*after: {2}returns 12 /);
+});
+
 test('the sem repro at -O3 --verify: every change to z_impl_k_sem_give (inlining included) is proven', async () => {
   const r = await optimize(new Uint8Array(readFileSync(SEM)), { level: 3, verify: true, verifyTimeoutMs: 30000 });
   const give = r.stats.verification.filter((x) => x.name === 'z_impl_k_sem_give');
@@ -411,6 +457,26 @@ test('a loop is unsupported: the change is kept and counted unverified; strict r
   const strict = await verifyRun(LOOPY, oi, { verify: 'strict' });
   assert.deepEqual([strict.r.passes[0].unverified, strict.r.passes[0].reverted], [0, 1]);
   assert.ok(same(strict.input, strict.output));
+});
+
+test('code that accesses a shared memory is unsupported (other threads), the same code on a private memory is proven', async () => {
+  const wat = `(module (memory 1 1)
+    (func (export "f") (param i32) (result i32) (local i32)
+      (local.set 1 (i32.load (local.get 0)))
+      (i32.add (i32.mul (local.get 1) (i32.const 1)) (local.get 1))))`;
+  const oi = [findPass('optimize-instructions')];
+  const own = await verifyRun(wat, oi);
+  assert.deepEqual(own.r.verification.map((x) => x.status), ['proven']);
+  // the text parser has no threads: mark the memory shared in the binary (limits flags 1 -> 3)
+  const bin = await watToWasm(wat, 'test.wat');
+  const at = bin.findIndex((x, j) => x === 5 && bin[j + 1] === 4 && bin[j + 2] === 1 && bin[j + 3] === 1);
+  assert.ok(at > 8);
+  bin[at + 3] = 3;
+  const m = decodeModule(bin);
+  validateModule(m);
+  assert.equal(m.memoryTypes()[0].shared, true);
+  const r = await runPassesAsync(m, oi, { verify: true, verifyTimeoutMs: 30000 });
+  assert.deepEqual(r.verification.map((x) => [x.status, x.reason, x.action]), [['unsupported', 'shared memory', 'kept']]);
 });
 
 test('running out of time degrades to unverified, never to a failure', async () => {

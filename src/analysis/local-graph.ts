@@ -48,6 +48,7 @@ export class LocalGraph {
   /** For each get action: the sorted ids of the sets reaching it (action indices, ENTRY_ID first). */
   private readonly reach: (Ids | undefined)[];
   private setGetIds: (number[] | undefined)[] | null = null;
+  private setCounts: { count: Int32Array; some: Int32Array } | null = null;
   private readonly defSets = new Map<Ids, ReadonlySet<Def>>();
   private readonly getSetCache = new Map<number, ReadonlySet<Expr>>();
 
@@ -123,6 +124,21 @@ export class LocalGraph {
     return ids.length === 1 && ids[0] !== ENTRY_ID ? this.cfg.actions[ids[0]] : null;
   }
 
+  /**
+   * Number of gets that may read the value `set` writes, without building the set of them
+   * (a set read by n gets across a loop that m sets share would cost n × m as sets).
+   */
+  setGetCount(set: Expr): number {
+    return this.counts().count[this.action(set, 1)];
+  }
+
+  /** The only get that may read the value `set` writes, or null (none, or several). */
+  soleGet(set: Expr): Expr | null {
+    const c = this.counts();
+    const a = this.action(set, 1);
+    return c.count[a] === 1 ? this.cfg.actions[c.some[a]] : null;
+  }
+
   /** The gets that may read the value `set` writes. Shared: do not mutate. */
   setGets(set: Expr): ReadonlySet<Expr> {
     const a = this.action(set, 1);
@@ -140,7 +156,7 @@ export class LocalGraph {
 
   /** No get can read the value `set` writes. */
   isDeadSet(set: Expr): boolean {
-    return this.inverse()[this.action(set, 1)] === undefined;
+    return this.counts().count[this.action(set, 1)] === 0;
   }
 
   /** Whether `get` lies in code the function entry never reaches. */
@@ -148,6 +164,42 @@ export class LocalGraph {
     const a = this.cfg.actionOf(e);
     if (a < 0) throw new Error(`local graph: ${e.name} is not a local access of this function`);
     return this.cfg.reachable[this.cfg.actBlock[a]] === 0;
+  }
+
+  /**
+   * For each set action, how many gets read it and one of them. Gets share their reaching
+   * arrays (every get of a loop-carried local reads one union), so each distinct array is
+   * counted once with its number of users: linear in the distinct reach data, not in the
+   * (set, get) pairs.
+   */
+  private counts(): { count: Int32Array; some: Int32Array } {
+    if (this.setCounts !== null) return this.setCounts;
+    const na = this.cfg.actions.length;
+    const count = new Int32Array(na);
+    const some = new Int32Array(na).fill(-1);
+    const users = new Map<Ids, number>();
+    const first = new Map<Ids, number>();
+    const reach = this.reach;
+    for (let a = 0; a < reach.length; a++) {
+      const ids = reach[a];
+      if (ids === undefined || ids.length === 0) continue;
+      const u = users.get(ids);
+      if (u === undefined) {
+        users.set(ids, 1);
+        first.set(ids, a);
+      } else users.set(ids, u + 1);
+    }
+    for (const [ids, u] of users) {
+      const g = first.get(ids)!;
+      for (let k = 0; k < ids.length; k++) {
+        const s = ids[k];
+        if (s === ENTRY_ID) continue;
+        count[s] += u;
+        if (some[s] < 0) some[s] = g;
+      }
+    }
+    this.setCounts = { count, some };
+    return this.setCounts;
   }
 
   private inverse(): (number[] | undefined)[] {

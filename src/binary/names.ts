@@ -350,43 +350,32 @@ export function remapFunctionNames(m: Module, map: (oldIndex: number) => number)
 }
 
 /**
- * Renumbers a plain name-map subsection (`id`: 5 tables, 7 globals, 8 element segments, ...)
- * in every `name` section: `map(old)` is the new index, or -1 when the entity is gone. A
- * malformed subsection is dropped; the others are kept as they are.
+ * Renumbers one plain name map subsection of the extended-name proposal in every `name`
+ * section (5 tables, 6 memories, 7 globals, 8 elem segments, 9 data segments): `map(old)` is the
+ * new index, or -1 when the entity is gone. A subsection that does not parse is dropped.
  */
-export function remapIndexNames(m: Module, id: number, map: (oldIndex: number) => number): void {
+export function remapIndexNames(m: Module, subId: number, map: (oldIndex: number) => number): void {
   for (const c of nameSections(m)) {
     const s = stateOf(c);
-    if (!s) {
-      m.customs.splice(m.customs.indexOf(c), 1);
-      continue;
-    }
-    if (!s.subs.some((sub) => sub.id === id)) continue;
+    if (!s) continue;
+    const k = s.subs.findIndex((x) => x.id === subId);
+    if (k < 0) continue;
     materialize(s);
-    s.locals = null;
-    const out: RawSub[] = [];
-    for (const sub of s.subs) {
-      if (sub.id !== id) {
-        out.push(sub);
-        continue;
+    try {
+      const r = new Reader(s.subs[k].bytes);
+      const names = readRawNameMap(r);
+      if (r.pos !== r.end) r.fail('bytes after the name map');
+      const kept: RawNameMap = [];
+      for (const [i, n] of names) {
+        const j = map(i);
+        if (j >= 0) kept.push([j, n]);
       }
-      try {
-        const r = new Reader(sub.bytes);
-        const names = readRawNameMap(r);
-        if (r.pos !== r.end) r.fail('bytes after the name map');
-        const kept: RawNameMap = [];
-        for (const [i, n] of names) {
-          const j = map(i);
-          if (j >= 0) kept.push([j, n]);
-        }
-        const w = new Writer();
-        writeRawNameMap(w, kept);
-        out.push({ id, bytes: w.finish() });
-      } catch {
-        // malformed: dropped
-      }
+      const w = new Writer();
+      writeRawNameMap(w, kept);
+      s.subs[k] = { id: subId, bytes: w.finish() };
+    } catch {
+      s.subs.splice(k, 1);
     }
-    s.subs = out;
     edited(c, s);
   }
 }

@@ -323,12 +323,13 @@ function program(): Command {
     .option('--assume-private-stack', 'stack-sroa: assume shadow-stack frames are private (see README): remove unread frame stores and empty frames')
     .option('--stack-pointer-global <sp>', 'stack-sroa: the stack-pointer global, by name or index (default: the global named __stack_pointer)')
     .option('--differential', 'run input and output in V8 on the same inputs; write nothing if they differ')
-    .option('--verify [mode]', 'prove every change of every pass with Z3 (translation validation); a disproven change is reverted; ' +
-      '--verify=strict also reverts what cannot be proven (loops, timeouts)', verifyArg)
+    .option('--verify [mode]', 'prove every change of every pass with Z3 (translation validation); a disproven change is reverted, ' +
+      'one that cannot be proven (loops, timeouts, outside the model) is kept and counted unverified; ' +
+      '--verify=strict reverts those too', verifyArg)
     .option('--verify-timeout <ms>', 'with --verify: time limit of one function\'s proof (default 2000)', sizeArg)
     .option('--verbose', 'with --verify: print each verified change, and the inputs that distinguish a disproven one')
     .option('--wat', 'write the output as WebAssembly text instead of binary')
-    .option('--stats', 'print per-pass statistics and the dropped .debug_* sections')
+    .option('--stats', 'print per-pass statistics (with --verify: proven/reverted/unverified, and per function) and the dropped .debug_* sections')
     .option('--json', 'with --stats: print the statistics as JSON')
     .addHelpText('after', '\nExamples:\n  weft optimize in.wasm -o out.wasm -O2\n  weft optimize in.wat -o out.wat --wat --stats\n  weft passes')
     .action((input: string, flags: OptimizeFlags) => cmdOptimize(input, flags));

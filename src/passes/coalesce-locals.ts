@@ -117,8 +117,7 @@ function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean
       graph ??= new LocalGraph(root, { cfg, numParams });
       if (graph.cfg.actionOf(set) < 0 || graph.cfg.actionOf(get) < 0 || graph.isUnreachable(set)) continue;
       if (graph.soleSet(get) !== set) continue;
-      const gets = graph.setGets(set);
-      if (gets.size !== 1) continue;
+      if (graph.setGetCount(set) !== 1) continue;
     }
     let ok = true;
     for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;

@@ -2,13 +2,28 @@
 // state), options, and per-function analysis caches dropped when a pass changes the function.
 
 import { codeContext, readFunctionBody, type CodeContext } from '../binary/code-reader.js';
+import { encodeFunctionEntry } from '../binary/encode.js';
 import type { Expr } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
+import { O } from '../ir/opcodes.js';
 import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import { FunctionEffects } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import { Liveness } from '../analysis/liveness.js';
 import { Structure } from '../analysis/structure.js';
+
+/** Whether a `pop` node lies anywhere under `root`. */
+function containsPop(root: Expr): boolean {
+  const stack: Expr[] = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.op === O.pop) return true;
+    for (const k of e.kids) stack.push(k);
+    for (const k of e.body) stack.push(k);
+    if (e.alt !== null) for (const k of e.alt) stack.push(k);
+  }
+  return false;
+}
 
 export interface PassOptions {
   target: string;
@@ -78,15 +93,36 @@ export class PassContext {
     return this.analysis(f, 'structure', () => new Structure(this.body(f)));
   }
 
+  /**
+   * Writes a changed function's tree back to bytes (`Func.code`) and drops the tree and its
+   * analyses, so that memory holds only the trees in use. The next `body(f)` decodes it again.
+   * Module passes call it on each function they are done with; the runner after each group.
+   */
+  release(f: Func): void {
+    if (!f.tree) return;
+    if (f.dirty) {
+      f.code = encodeFunctionEntry(this.module, f);
+      f.dirty = false;
+    }
+    f.tree = null;
+    this.caches.delete(f);
+  }
+
   /** Drops the cached analyses of `f` (its tree was released). */
   forget(f: Func): void {
     this.caches.delete(f);
   }
 
-  /** A pass changed `f`: mark it for re-encoding and drop its analyses. */
+  /**
+   * A pass changed `f`: mark it for re-encoding and drop its analyses. When `f` had pops, look
+   * again: a pass that removed the code holding the last ones (precompute folding a constant
+   * `if`) leaves the flag set, and every later pass that skips stack code would skip `f` until
+   * it is decoded again — a second run would then find work this one left.
+   */
   changed(f: Func): void {
     f.dirty = true;
     this.caches.delete(f);
+    if (f.hasPops && f.tree) f.hasPops = containsPop(f.tree);
   }
 
   /** A module pass changed module-level tables (imports, functions, globals, types...). */

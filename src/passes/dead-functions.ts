@@ -2,9 +2,10 @@
 // renumber the function index space.
 //
 // What. The roots are every function the outside world or the module's tables can reach:
-// exported functions, the start function, every function in an element segment (active,
-// passive and declarative, as an index or a `ref.func` item) and every `ref.func` in a global
-// initializer. From the roots, reachability follows direct calls (`call`, `return_call`) and
+// exported functions, the start function, every function in an active or passive element
+// segment (as an index or a `ref.func` item) and every `ref.func` in a global initializer. A
+// declarative segment is no root: it only declares functions for `ref.func` in code, which
+// makes them reachable where that code is; dead functions are dropped from it. From the roots, reachability follows direct calls (`call`, `return_call`) and
 // `ref.func` in the bodies of reachable functions. Every other function is removed:
 //  - defined functions: their bodies go;
 //  - imported functions are kept (the registered pass): removing an unused import changes the
@@ -28,8 +29,11 @@
 // `table.fill` with a reference, and a reference to one of our functions is only ever created by
 // `ref.func` (in code, a global initializer or an element segment) or by exporting it. So every
 // function that can ever run is reached from the roots through direct calls and `ref.func` in
-// code that can itself run: the closure covers them all. Element segments and globals are all
-// kept, so every `ref.func` left in a body still names a declared function (rule C.refs).
+// code that can itself run: the closure covers them all (a declarative segment cannot put a
+// function in a table: `table.init` from it traps unless empty, as it is dropped at
+// instantiation). Element segments and globals are all kept, and a declarative segment loses
+// only dead functions, so every `ref.func` left in a (live) body still names a declared
+// function (rule C.refs).
 // Indices are renumbered consistently by one map applied to every place the format holds a
 // function index; other index spaces (types, tables, memories, globals) do not move, since only
 // function imports are removed and they have their own index space.
@@ -46,6 +50,7 @@ import type { ConstExpr, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
 import { remapFunctionNames } from '../binary/names.js';
+import { scanFuncRefs } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 
@@ -60,13 +65,13 @@ function constRefs(c: ConstExpr, visit: (e: Expr) => void): void {
   });
 }
 
-/** Every constant expression of the module that may hold a `ref.func`. */
-function constExprs(m: Module): ConstExpr[] {
+/** Every constant expression of the module that may hold a `ref.func` (declarative segments' items aside). */
+function constExprs(m: Module, withDeclarative: boolean): ConstExpr[] {
   const out: ConstExpr[] = [];
   for (const g of m.globals) out.push(g.init);
   for (const el of m.elems) {
     if (el.offset) out.push(el.offset);
-    if (el.exprs) out.push(...el.exprs);
+    if (el.exprs && (withDeclarative || el.mode !== 'declarative')) out.push(...el.exprs);
   }
   for (const d of m.datas) if (d.offset) out.push(d.offset);
   return out;
@@ -103,16 +108,17 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
   if (!removeImports) for (let i = 0; i < nImp; i++) mark(i);
   for (const e of m.exports) if (e.kind === 'func') mark(e.index);
   if (m.start !== null) mark(m.start);
-  for (const el of m.elems) if (el.funcs) for (const i of el.funcs) mark(i);
-  for (const c of constExprs(m)) constRefs(c, (e) => mark(e.index));
+  for (const el of m.elems) if (el.funcs && el.mode !== 'declarative') for (const i of el.funcs) mark(i);
+  for (const c of constExprs(m, false)) constRefs(c, (e) => mark(e.index));
 
-  // closure through direct calls and references in reachable bodies
+  // closure through direct calls and references in reachable bodies (read from the bytes:
+  // no body is decoded for this)
+  const droppedCode = new Uint8Array(total);
   while (work.length > 0) {
     const i = work.pop()!;
     if (i < nImp) continue;
-    forEachExpr(cx.body(m.funcs[i - nImp]).body, (e) => {
-      if (isFuncRef(e)) mark(e.index);
-    });
+    const r = scanFuncRefs(m, m.funcs[i - nImp], (_, index) => mark(index));
+    if (r.droppedCode) droppedCode[i] = 1;
   }
 
   let dead = 0;
@@ -124,32 +130,45 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
   let next = 0;
   for (let i = 0; i < total; i++) if (live[i]) map[i] = next++;
 
+  // remap every function index (functions whose bytes hold skipped unreachable code are
+  // re-encoded whenever any index moves: that code may name a moved or removed function).
+  // A function is decoded only when one of its indices moves, and released right after.
+  // This runs before the tables shrink: the bytes hold the old indices, which decoding types
+  // against the old function index space.
+  let moved = false;
+  for (let i = 0; i < total; i++) if (live[i] && map[i] !== i) moved = true;
+  for (let i = nImp; i < total; i++) {
+    if (!live[i]) continue;
+    const f = m.funcs[i - nImp];
+    let stale = moved && droppedCode[i] === 1;
+    if (!stale) scanFuncRefs(m, f, (_, index) => {
+      if (map[index] !== index) stale = true;
+    });
+    if (!stale) continue;
+    const had = f.tree !== null;
+    forEachExpr(cx.body(f).body, (e) => {
+      if (isFuncRef(e)) e.index = map[e.index];
+    });
+    cx.changed(f);
+    if (!had) cx.release(f);
+  }
+
   // drop the dead imports and functions
   let fi = 0;
   m.imports = m.imports.filter((imp) => imp.desc.kind !== 'func' || live[fi++] === 1);
   m.funcs = m.funcs.filter((_, k) => live[nImp + k] === 1);
-
-  // remap every function index (functions whose bytes hold skipped unreachable code are
-  // re-encoded whenever any index moves: that code may name a moved or removed function)
-  let moved = false;
-  for (let i = 0; i < total; i++) if (live[i] && map[i] !== i) moved = true;
-  for (const f of m.funcs) {
-    let changed = false;
-    forEachExpr(cx.body(f).body, (e) => {
-      if (isFuncRef(e)) {
-        const j = map[e.index];
-        if (j !== e.index) {
-          e.index = j;
-          changed = true;
-        }
-      }
-    });
-    if (changed || (moved && f.droppedCode)) cx.changed(f);
-  }
   for (const e of m.exports) if (e.kind === 'func') e.index = map[e.index];
   if (m.start !== null) m.start = map[m.start];
-  for (const el of m.elems) if (el.funcs) el.funcs = el.funcs.map((i) => map[i]);
-  for (const c of constExprs(m)) constRefs(c, (e) => {
+  for (const el of m.elems) {
+    // a declarative segment only declares: dead functions leave it (the `ref.func`s of live code
+    // name live functions, which stay declared)
+    if (el.mode === 'declarative') {
+      if (el.funcs) el.funcs = el.funcs.filter((i) => map[i] >= 0);
+      if (el.exprs) el.exprs = el.exprs.filter((x) => !x.some((e) => e.op === O.ref_func && map[e.index] < 0));
+    }
+    if (el.funcs) el.funcs = el.funcs.map((i) => map[i]);
+  }
+  for (const c of constExprs(m, true)) constRefs(c, (e) => {
     e.index = map[e.index];
   });
   remapFunctionNames(m, (i) => (i < total ? map[i] : -1));

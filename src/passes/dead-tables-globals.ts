@@ -3,8 +3,8 @@
 //
 // What. One reachability closure over functions, tables and globals together. Roots: exports,
 // the start function, every import (imports are kept: the link interface does not change),
-// passive and declarative element segments (their functions, kept with them), and the globals
-// data segment offsets read. A live function makes live what its body names: functions
+// passive element segments (their functions, kept with them; declarative ones only declare
+// `ref.func` targets, which code must name to use), and the globals data segment offsets read. A live function makes live what its body names: functions
 // (`call`, `ref.func`), tables (`call_indirect`, `table.*`), globals (`global.get/set`). A live
 // table makes its active segments live (their functions, offsets and item expressions); a live
 // global its initializer's references. A table must also stay when one of its active segments
@@ -111,7 +111,8 @@ export const deadTablesGlobals: ModulePass = {
     const tableTypes = m.tableTypes();
     const byTable: Elem[][] = Array.from({ length: totalT }, () => []);
     for (const el of m.elems) {
-      if (el.mode !== 'active') {
+      if (el.mode === 'declarative') continue; // only declares ref.func targets: no use by itself
+      if (el.mode === 'passive') {
         if (el.funcs) for (const i of el.funcs) markF(i);
         if (el.exprs) for (const x of el.exprs) constRefs(x);
         continue;

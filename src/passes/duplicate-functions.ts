@@ -16,6 +16,7 @@
 import { encodeFunctionEntry } from '../binary/encode.js';
 import { O } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
+import { scanFuncRefs } from '../binary/scan.js';
 import type { Func, Module } from '../ir/module.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
@@ -49,20 +50,22 @@ export const duplicateFunctions: ModulePass = {
       });
       if (redirect.size === 0) break;
       let merged = false;
+      // only functions that call a copy are decoded (one at a time, released after)
       for (const f of m.funcs) {
-        let touched = false;
+        let calls = false;
+        scanFuncRefs(m, f, (op, index) => {
+          if (op !== O.ref_func && redirect.has(index)) calls = true;
+        });
+        if (!calls) continue;
+        const had = f.tree !== null;
         forEachExpr(cx.body(f).body, (e) => {
           if (e.op !== O.call && e.op !== O.return_call) return;
           const to = redirect.get(e.index);
-          if (to !== undefined) {
-            e.index = to;
-            touched = true;
-          }
+          if (to !== undefined) e.index = to;
         });
-        if (touched) {
-          cx.changed(f);
-          merged = true;
-        }
+        cx.changed(f);
+        merged = true;
+        if (!had) cx.release(f);
       }
       if (!merged) break;
       changed = true;

@@ -41,8 +41,10 @@
 //  - tiny callees (≤ ALWAYS_INLINE_SIZE = 5 nodes, or no larger than the call) are always inlined;
 //  - a callee with a single call site is inlined: whatever its size when nothing else refers to
 //    it (its body moves; dead-functions drops the original), up to
-//    REFERENCED_SINGLE_SITE_MAX_SIZE = 100 nodes when it stays referenced (exported, in a table,
-//    `ref.func`, start): the body is then copied once. This is the seam case: a C shim calling
+//    REFERENCED_SINGLE_SITE_MAX_SIZE = 100 nodes and loop-free when it stays referenced
+//    (exported, in a table, `ref.func`, start): the body is then copied once. (A loop's
+//    per-iteration work dwarfs the call it would save, and the copy duplicates the loop: on
+//    gale's os_node the exported `log#line` loop copied into `run` cost 20 instructions.) This is the seam case: a C shim calling
 //    an exported Rust `decide` once (gale's decides are 35 and 60 nodes);
 //  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE = 10) is
 //    inlined at every site; exported callees stay exported (their definition is kept). 10 is
@@ -89,6 +91,13 @@ export const DEFAULT_INLINE_MAX_SIZE = 10;
 export const REFERENCED_SINGLE_SITE_MAX_SIZE = 100;
 /** A caller is not grown past this many nodes (forced callees aside). */
 export const MAX_CALLER_SIZE = 20000;
+
+/**
+ * Trees of functions up to this many nodes stay decoded during the pass (callees copied into
+ * many callers); larger ones are released after each caller, so the pass never holds the whole
+ * module's trees (memory on large modules).
+ */
+const KEEP_DECODED_SIZE = 200;
 
 /** The zero of a value type, as a constant expression. */
 function zeroOf(t: ValType): Expr {
@@ -192,6 +201,8 @@ interface CalleeInfo {
   noReturn: boolean;
   /** Contains return_call / return_call_indirect. */
   tailCalls: boolean;
+  /** Contains a loop. */
+  loops: boolean;
 }
 
 function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
@@ -201,6 +212,7 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
   const read = new Uint8Array(n);
   const written = new Uint8Array(n);
   let tailCalls = false;
+  let loops = false;
   let size = 0;
   const stack: Expr[] = body.body.slice();
   while (stack.length > 0) {
@@ -209,6 +221,7 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
     if (x.op === O.local_get) read[x.index] = 1;
     else if (x.op === O.local_set || x.op === O.local_tee) written[x.index] = 1;
     else if (x.op === O.return_call || x.op === O.return_call_indirect) tailCalls = true;
+    else if (x.op === O.loop) loops = true;
     for (const k of x.kids) stack.push(k);
     for (const k of x.body) stack.push(k);
     if (x.alt !== null) for (const k of x.alt) stack.push(k);
@@ -230,7 +243,7 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
   }
   const fx = cx.effects(g).get(body);
   const noReturn = fx.noFallThrough && (fx.flags & F.exits) === 0;
-  return { size, params, read, written, zeroed, noReturn, tailCalls };
+  return { size, params, read, written, zeroed, noReturn, tailCalls, loops };
 }
 
 export const inline: ModulePass = {
@@ -242,7 +255,7 @@ export const inline: ModulePass = {
     const funcs = m.funcs;
     if (funcs.length === 0) return false;
     const maxSize = cx.options.inlineMaxSize ?? DEFAULT_INLINE_MAX_SIZE;
-    const cg = buildCallGraph(m, (i) => cx.body(funcs[i]));
+    const cg = buildCallGraph(m);
 
     // forced callees, by name (name section) or by function index
     const forced = new Uint8Array(funcs.length);
@@ -278,9 +291,9 @@ export const inline: ModulePass = {
         if (gi < 0 || gi >= funcs.length) return e;
         if (cg.recursive[gi] || cg.scc[gi] === cg.scc[fi]) return e; // on a recursion cycle
         const g = funcs[gi];
-        cx.body(g);
+        const x = info(g); // (decodes g: sets g.hasPops)
+        if (x.size > KEEP_DECODED_SIZE) touched.add(g);
         if (g.hasPops) return e;
-        const x = info(g);
         const tail = e.op === O.return_call;
         const results = m.types[g.type].results;
         if (tail && results.length > 1) return e;
@@ -297,7 +310,7 @@ export const inline: ModulePass = {
           const tiny = small || x.size <= ALWAYS_INLINE_SIZE;
           // a single site: the body moves (or, when the callee stays referenced, is copied once)
           const single = cg.sites[gi] === 1 &&
-            (cg.referenced[gi] === 0 || x.size <= REFERENCED_SINGLE_SITE_MAX_SIZE);
+            (cg.referenced[gi] === 0 || (x.size <= REFERENCED_SINGLE_SITE_MAX_SIZE && !x.loops));
           if (!tiny && !single && x.size > maxSize) return e;
           if (!tiny && size + x.size > MAX_CALLER_SIZE) return e;
         }
@@ -358,6 +371,7 @@ export const inline: ModulePass = {
       };
 
       const splice = new Set<Expr>();
+      const touched = new Set<Func>();
       rewriteExprs(root.body, (e) => (e.op === O.call || e.op === O.return_call ? tryInline(e) : e));
       if (splice.size > 0) spliceWrappers(root, splice);
       if (changed) {
@@ -365,6 +379,10 @@ export const inline: ModulePass = {
         infos.delete(f);
         changedAny = true;
       }
+      // memory: only small callees stay decoded for the next callers; the caller and the
+      // larger callees go back to bytes (decoded again if a later caller inlines them)
+      for (const g of touched) if (g !== f) cx.release(g);
+      if (size > KEEP_DECODED_SIZE) cx.release(f);
     }
     return changedAny;
   },

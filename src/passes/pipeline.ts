@@ -24,17 +24,22 @@ export function pipeline(level: Level): string[] {
       // -O1: one cheap round of local cleanup, no inlining, no whole-module work
       return [...cleanup(), 'dead-locals', 'reorder-locals'];
     default: {
-      // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds
+      // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds (-Os/-Oz: the same passes;
+      // the inliner then takes only callees that cannot grow the code, see optimize.ts)
       return [
         'promote-locals', //          pops back into trees first, so every later pass (and the inliner's sizes) sees trees
+        'constant-globals', //        reads of never-changing globals become constants (folded by cleanup)
         'duplicate-functions', //     calls to identical copies go to one function ...
         'dead-tables-globals', //     tables nothing reads (their segments hold functions alive), unused globals
         'dead-functions', //          ... and the copies, with everything else unreachable, go away
         ...cleanup(), //              simplify callees first, so the inliner sees their real size
+        'dce', //                     code the cleanup made dead (br_if -> br) is no call site and no size
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-tables-globals', //     globals only the inlined callees used
         'dead-functions', //          inlined single-use callees are now unreachable
+        'constant-globals', //        globals whose only writes were in code the cleanup removed
         ...cleanup(), //              let the inlined code melt into the caller
+        'dce',
         'inline', //                  again: callees that shrank in that cleanup now fit (without this
         'dead-functions', //          round a second -O3 run would still find them: not idempotent)
         ...cleanup(),

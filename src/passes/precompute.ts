@@ -13,7 +13,15 @@
 //    node is removed from its list); non-zero → `br` when the `br_if` is a statement (a root of
 //    its list), and the rest of that list, now unreachable, is dropped.
 //
-// Why it is sound. The evaluator implements the spec's numeric semantics bit-exactly. An
+//  - constant propagation through locals: a `local.get` whose every reaching definition (the
+//    local graph) writes the same constant — `local.set`/`local.tee` of a `*.const`, or the
+//    zero a declared (non-parameter) local starts with — becomes that constant; folding and
+//    propagation alternate for a few rounds (a folded value may make another set constant).
+//    The sets stay: simplify-locals removes those no get reads any more.
+//
+// Why it is sound. A get returns the value of the definition that last wrote its local on the
+// path taken; when every definition that can reach it wrote the same constant bits, the get
+// returns those bits whatever the path, and a constant has no effect. The evaluator implements the spec's numeric semantics bit-exactly. An
 // instruction that would trap is never folded (the trap stays, in place). An instruction whose
 // result is a NaN is folded only when it is bitwise (abs, neg, copysign, reinterpret): for every
 // other float instruction the spec makes the NaN's sign and payload nondeterministic, so picking
@@ -32,6 +40,9 @@ import { evalNumeric, isNondeterministicNaN, type Num } from '../ir/eval.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, NONE } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
+import type { Func } from '../ir/module.js';
+import { ENTRY } from '../analysis/local-graph.js';
+import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
 
 /** The constant value of a `*.const` node, or undefined. */
@@ -165,16 +176,83 @@ function foldBranchStatements(frame: Expr): boolean {
   return changed;
 }
 
+/** Whether two constant nodes hold the same bits. */
+function sameConst(a: Expr, b: Expr): boolean {
+  return a.op === b.op && a.value === b.value;
+}
+
+/** The zero a declared local of type `t` starts with, as a constant (numeric types only). */
+function zeroConst(t: number): Expr | null {
+  switch (t) {
+    case I32: return i32Const(0);
+    case I64: return i64Const(0n);
+    case F32: return f32Const(0);
+    case F64: return f64Const(0n);
+    default: return null;
+  }
+}
+
+/**
+ * Constant propagation through locals: a `local.get` all of whose reaching definitions write
+ * the same constant (a set/tee of a `*.const`, or a declared local's initial zero) becomes that
+ * constant. Returns whether anything changed.
+ */
+function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
+  let any = false;
+  forEachExpr(frame.body, (e) => {
+    if ((e.op === O.local_set || e.op === O.local_tee) && constValue(e.kids[0]) !== undefined) any = true;
+  });
+  if (!any) return false;
+  const g = cx.localGraph(f);
+  const types = cx.module.localTypes(f);
+  const repl = new Map<Expr, Expr>();
+  const zeros = new Map<number, Expr | null>();
+  for (const get of g.gets()) {
+    const defs = g.getSets(get);
+    if (defs.size === 0) continue; // dead code
+    let val: Expr | null = null;
+    for (const d of defs) {
+      let c: Expr | null;
+      if (d === ENTRY) {
+        if (g.isParam(get.index)) { val = null; break; }
+        if (!zeros.has(get.index)) zeros.set(get.index, zeroConst(types[get.index]));
+        c = zeros.get(get.index)!;
+      } else {
+        c = d.kids.length === 1 && constValue(d.kids[0]) !== undefined ? d.kids[0] : null;
+      }
+      if (c === null || (val !== null && !sameConst(val, c))) { val = null; break; }
+      val = c;
+    }
+    if (val !== null) repl.set(get, makeConst(types[get.index], val.value as Num));
+  }
+  if (repl.size === 0) return false;
+  rewriteExprs(frame.body, (e) => (e.op === O.local_get ? repl.get(e) ?? e : e));
+  return true;
+}
+
+/** Rounds of folding and propagation: a propagated constant may make another set constant. */
+const MAX_ROUNDS = 4;
+
 export const precompute: FunctionPass = {
   name: 'precompute',
-  description: 'fold constant numeric instructions (exact wasm semantics) and constant if/select/br_if conditions',
+  description: 'fold constant numeric instructions (exact wasm semantics), constant if/select/br_if conditions, and propagate constants through locals',
   scope: 'function',
   run(cx, f) {
     const frame = cx.body(f);
     let changed = false;
-    const inPlace = () => { changed = true; };
-    if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) changed = true;
-    if (foldBranchStatements(frame)) changed = true;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      let folded = false;
+      const inPlace = () => { folded = true; };
+      if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) folded = true;
+      if (foldBranchStatements(frame)) folded = true;
+      if (folded) {
+        changed = true;
+        cx.changed(f); // the local graph below must see the folded tree
+      }
+      if (!propagate(cx, f, frame)) break;
+      changed = true;
+      cx.changed(f);
+    }
     return changed;
   },
 };

@@ -492,9 +492,8 @@ function sinkIntoControl(root: Expr, graph: LocalGraph, embedded: boolean): numb
   const candidates: Expr[] = [];
   for (const set of graph.sets()) {
     if (set.op !== O.local_set || graph.isUnreachable(set)) continue;
-    const gets = graph.setGets(set);
-    if (gets.size !== 1) continue;
-    if (graph.soleSet(gets.values().next().value as Expr) === set) candidates.push(set);
+    const get = graph.soleGet(set);
+    if (get !== null && graph.soleSet(get) === set) candidates.push(set);
   }
   if (candidates.length === 0) return 0;
   const st = new Structure(root);
@@ -510,7 +509,7 @@ function sinkIntoControl(root: Expr, graph: LocalGraph, embedded: boolean): numb
   for (const set of candidates) {
     const kind = st.slot(set);
     if (kind !== Slot.body && kind !== Slot.alt) continue;
-    const get = graph.setGets(set).values().next().value as Expr;
+    const get = graph.soleGet(set)!;
     const v = set.kids[0];
     const fv = fx.get(v);
     if (fv.hasSideEffects() || fv.readsLocal(set.index)) continue;

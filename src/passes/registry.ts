@@ -12,6 +12,7 @@ import { removeUnusedBrs } from './remove-unused-brs.js';
 import { deadLocals } from './dead-locals.js';
 import { reorderLocals } from './reorder-locals.js';
 import { deadFunctions } from './dead-functions.js';
+import { constantGlobals } from './constant-globals.js';
 import { simplifyLocals } from './simplify-locals.js';
 import { redundantSetElimination } from './redundant-set-elimination.js';
 import { localCse } from './local-cse.js';
@@ -55,7 +56,7 @@ export const PASSES: Pass[] = [
   removeUnusedBrs,
   deadLocals,
   reorderLocals,
-  deadFunctions, duplicateFunctions,
+  deadFunctions, duplicateFunctions, constantGlobals,
   simplifyLocals,
   redundantSetElimination,
   localCse,

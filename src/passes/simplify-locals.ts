@@ -39,7 +39,14 @@
 // the positions of the sets moved after it.
 // Traps and side effects never move past a branch, a trap, or a global write; two traps are
 // never reordered. A value that branches to a label (other than the function's) is not moved,
-// so it never leaves that label. Functions with `pop` operands are left alone.
+// so it never leaves that label.
+// Stack code (`pop` operands) is handled too: a value with pops is never a candidate (it must
+// stay where its stack values are), and any other value may move past pops: `v; local.set x`
+// leaves the stack as it found it, and `v` pushes one value exactly where `local.get x` did,
+// so every value waiting on the stack keeps its place. (Effects.invalidates counts a pop as a
+// conflict with a value that has effects; that is only conservative.) Skipping functions with
+// pops left their sets to coalesce-locals, which puts such a value on the stack; the next run's
+// promote-locals then put it in place of the get and folded it: -O3 was not idempotent.
 //
 // Where. Early and repeatedly in the function pipeline: after inlining and local-cse (which
 // create sets with a single use), before redundant-set-elimination, coalescing and
@@ -292,8 +299,9 @@ class Sinker {
       const start = this.starts.pop()!;
       const parent = parents[parents.length - 1];
       if (parent === undefined || (parent.body !== list && parent.alt !== list)) return; // not a statement
-      if (this.graph.isUnreachable(e) || this.graph.setGets(e).size === 0) return;
+      if (this.graph.isUnreachable(e) || this.graph.isDeadSet(e)) return;
       let fx = this.fx.get(e.kids[0]);
+      if (fx.hasPops) return; // takes values from the stack: it stays where they are
       for (let k = start; k < this.moved.length; k++) fx = unionEffects(fx, this.moved[k]);
       // a value that branches to a label (not the function's) must stay inside that label
       if (fx.targets.count > 0 && (fx.targets.count > 1 || fx.targets.labels[0] !== this.root)) return;
@@ -317,8 +325,7 @@ class Sinker {
   /** `get` (at list[index]) reads only `s.set`: sink the value or form a tee; false when neither applies. */
   private trySink(s: Sinkable, get: Expr, list: Expr[], index: number, parents: readonly Expr[]): boolean {
     const set = s.set;
-    const gets = this.graph.setGets(set);
-    if (gets.size === 1) {
+    if (this.graph.setGetCount(set) === 1) {
       list[index] = set.kids[0];
       this.moved.push(s.fx);
       this.sunk++;
@@ -344,7 +351,6 @@ export const simplifyLocals: FunctionPass = {
   description: 'sink local.set values into their single use, form local.tee at the first use, remove dead sets',
   scope: 'function',
   run(cx, f) {
-    if (f.hasPops) return false;
     const root = cx.body(f);
     const types = cx.module.localTypes(f);
     const numParams = cx.module.types[f.type].params.length;

@@ -9,7 +9,7 @@
   (table $t 4 funcref)
   (elem (table $t) (i32.const 0) func $in_table)
   (elem $passive func $in_passive)
-  (elem declare func $declared)
+  (elem declare func $declared $only_declared)
   (start $init)
 
   ;; dead: a pair of mutually recursive functions nothing else calls
@@ -56,6 +56,11 @@
     (i32.const 8))
   ;; CHECK: (func $by_global (result i32)
   ;; CHECK:   (i32.const 8))
+
+  ;; dead: only declared (a declarative segment puts nothing in a table), no live ref.func
+  (func $only_declared (result i32)
+    (i32.const 9))
+  ;; CHECK: (removed)
 
   ;; kept: declared and taken by ref.func in a live body
   (func $declared (result i32)

@@ -864,6 +864,40 @@
   ;; CHECK:       (i32.const 21)
   ;; CHECK:       (i32.const 21))))
 
+  ;; must NOT be copied: an exported callee with one call site but a loop (the copy
+  ;; would duplicate the loop to save one call; loop-free ones up to 100 nodes are copied, see
+  ;; test/inline.test.js on the gale decides)
+  (func $send_all (export "send_all") (param $p i32) (param $n i32)
+    (if (local.get $n)
+      (then
+        (loop $l
+          (call $log (i32.load8_u (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))))
+  ;; CHECK: (func $send_all (param i32 i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (then
+  ;; CHECK:       (loop $B1
+  ;; CHECK:         (call 0
+  ;; CHECK:           (i32.load8_u
+  ;; CHECK:             (local.get 0)))
+  ;; CHECK:         (local.set 0
+  ;; CHECK:           (i32.add
+  ;; CHECK:             (local.get 0)
+  ;; CHECK:             (i32.const 1)))
+  ;; CHECK:         (br_if $B1
+  ;; CHECK:           (local.tee 1
+  ;; CHECK:             (i32.sub
+  ;; CHECK:               (local.get 1)
+  ;; CHECK:               (i32.const 1))))))))
+  (func $use_send_all (param $p i32)
+    (call $send_all (local.get $p) (i32.const 11)))
+  ;; CHECK: (func $use_send_all (param i32)
+  ;; CHECK:   (call 45
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (i32.const 11)))
+
   ;; ---- tail calls ----
 
   ;; a return_call site: the copy's value is returned
@@ -956,7 +990,7 @@
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (i32.const 100))
   ;; CHECK:     (then
-  ;; CHECK:       (call 49
+  ;; CHECK:       (call 51
   ;; CHECK:         (i32.const 0))))
   ;; CHECK:   (call 0
   ;; CHECK:     (local.get 0)))
@@ -973,7 +1007,7 @@
   ;; CHECK:     (if $B0 (result i32)
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (then
-  ;; CHECK:         (return_call 49
+  ;; CHECK:         (return_call 51
   ;; CHECK:           (i32.add
   ;; CHECK:             (local.get 0)
   ;; CHECK:             (i32.const 1))))
@@ -991,7 +1025,7 @@
   ;; CHECK:       (if $B1 (result i32)
   ;; CHECK:         (local.get 0)
   ;; CHECK:         (then
-  ;; CHECK:           (call 49
+  ;; CHECK:           (call 51
   ;; CHECK:             (i32.add
   ;; CHECK:               (local.get 0)
   ;; CHECK:               (i32.const 1)))

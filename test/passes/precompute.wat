@@ -280,4 +280,104 @@
   ;; CHECK:         (local.get 0)
   ;; CHECK:         (i32.const 1))
   ;; CHECK:       (i32.const 1))))
+
+  ;; constant propagation through locals: both arms write 7, so the get reads 7 and the add folds
+  (func $prop_if (param i32) (result i32) (local i32)
+    (if (local.get 0)
+      (then (local.set 1 (i32.const 7)))
+      (else (local.set 1 (i32.const 7))))
+    (i32.add (local.get 1) (i32.const 1)))
+  ;; CHECK: (func $prop_if (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.const 7)))
+  ;; CHECK:     (else
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.const 7))))
+  ;; CHECK:   (i32.const 8))
+
+  ;; folding the propagated value exposes a second constant set (rounds)
+  (func $prop_chain (result i64) (local i64) (local i64)
+    (local.set 0 (i64.const 2))
+    (local.set 1 (i64.add (local.get 0) (i64.const 5)))
+    (i64.mul (local.get 1) (local.get 1)))
+  ;; CHECK: (func $prop_chain (result i64)
+  ;; CHECK:   (local i64 i64)
+  ;; CHECK:   (local.set 0
+  ;; CHECK:     (i64.const 2))
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i64.const 7))
+  ;; CHECK:   (i64.const 49))
+
+  ;; a declared local's initial zero counts as a definition
+  (func $prop_zero (param i32) (result i32) (local i32)
+    (if (local.get 0) (then (local.set 1 (i32.const 0))))
+    (local.get 1))
+  ;; CHECK: (func $prop_zero (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.const 0))))
+  ;; CHECK:   (i32.const 0))
+  ;; inside a loop: the set before the loop and the one on the back edge agree
+  (func $prop_loop (param i32) (result i32) (local i32)
+    (local.set 1 (i32.const 3))
+    (loop $l
+      (local.set 1 (i32.const 3))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (local.get 1)))))
+    (local.get 1))
+  ;; CHECK: (func $prop_loop (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.const 3))
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (local.set 1
+  ;; CHECK:       (i32.const 3))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.tee 0
+  ;; CHECK:         (i32.sub
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (i32.const 3)))))
+  ;; CHECK:   (i32.const 3))
+
+  ;; must NOT change: the definitions differ (3 or 4), a parameter's initial value is unknown,
+  ;; and a NaN-payload float constant is kept bit-exact when propagated
+  (func $no_prop (param i32) (result i32) (local i32)
+    (if (local.get 0)
+      (then (local.set 1 (i32.const 3)))
+      (else (local.set 1 (i32.const 4))))
+    (if (local.get 0) (then (local.set 0 (i32.const 3))))
+    (i32.add (local.get 1) (local.get 0)))
+  ;; CHECK: (func $no_prop (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.const 3)))
+  ;; CHECK:     (else
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.const 4))))
+  ;; CHECK:   (if $B1
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (then
+  ;; CHECK:       (local.set 0
+  ;; CHECK:         (i32.const 3))))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (local.get 0)))
+
+  (func $prop_nan (result i32) (local f32)
+    (local.set 0 (f32.const nan:0x7))
+    (i32.reinterpret_f32 (local.get 0)))
+  ;; CHECK: (func $prop_nan (result i32)
+  ;; CHECK:   (local f32)
+  ;; CHECK:   (local.set 0
+  ;; CHECK:     (f32.const nan:0x7))
+  ;; CHECK:   (i32.const 2139095047))
 )

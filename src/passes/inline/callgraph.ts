@@ -2,10 +2,10 @@
 // are referenced other than by a direct call, and the strongly connected components (recursion
 // cycles) in bottom-up order (callees before callers).
 
-import type { Expr } from '../../ir/expr.js';
 import type { ConstExpr, Module } from '../../ir/module.js';
 import { O } from '../../ir/opcodes.js';
 import { forEachExpr } from '../../ir/walk.js';
+import { scanFuncRefs } from '../../binary/scan.js';
 
 export interface CallGraph {
   /** Per defined function (position in m.funcs): the defined callees it calls directly (positions, with repeats). */
@@ -30,13 +30,13 @@ function constExprs(m: Module): ConstExpr[] {
   for (const g of m.globals) out.push(g.init);
   for (const el of m.elems) {
     if (el.offset) out.push(el.offset);
-    if (el.exprs) out.push(...el.exprs);
+    if (el.exprs && el.mode !== 'declarative') out.push(...el.exprs);
   }
   return out;
 }
 
-/** Builds the call graph; `body(i)` is the tree of defined function `i`. */
-export function buildCallGraph(m: Module, body: (i: number) => Expr): CallGraph {
+/** Builds the call graph from the bodies' bytes (or trees), without decoding them (binary/scan.ts). */
+export function buildCallGraph(m: Module): CallGraph {
   const nImp = m.numImportedFuncs;
   const n = m.funcs.length;
   const callees: number[][] = [];
@@ -45,16 +45,13 @@ export function buildCallGraph(m: Module, body: (i: number) => Expr): CallGraph 
   for (let i = 0; i < n; i++) {
     const out: number[] = [];
     const refs: number[] = [];
-    forEachExpr(body(i).body, (e) => {
-      if (e.op === O.call || e.op === O.return_call) {
-        const c = e.index - nImp;
-        if (c >= 0 && c < n) {
-          out.push(c);
-          if (c === i) recursive[i] = 1;
-        }
-      } else if (e.op === O.ref_func) {
-        const c = e.index - nImp;
-        if (c >= 0 && c < n) refs.push(c);
+    scanFuncRefs(m, m.funcs[i], (op, index) => {
+      const c = index - nImp;
+      if (c < 0 || c >= n) return;
+      if (op === O.ref_func) refs.push(c);
+      else {
+        out.push(c);
+        if (c === i) recursive[i] = 1;
       }
     });
     callees.push(out);
@@ -82,7 +79,7 @@ export function buildCallGraph(m: Module, body: (i: number) => Expr): CallGraph 
   };
   for (const e of m.exports) if (e.kind === 'func') root(e.index);
   if (m.start !== null) root(m.start);
-  for (const el of m.elems) if (el.funcs) for (const fi of el.funcs) root(fi);
+  for (const el of m.elems) if (el.funcs && el.mode !== 'declarative') for (const fi of el.funcs) root(fi);
   for (const c of constExprs(m)) forEachExpr(c, (e) => {
     if (e.op === O.ref_func) root(e.index);
   });

@@ -1,0 +1,73 @@
+// Function references of a body without building its tree: the `call`, `return_call` and
+// `ref.func` instructions of a function, read straight from its bytes (or from its tree when it
+// has one). Module passes that only need the call graph (dead-functions, duplicate-functions,
+// the inliner's call graph) use it instead of decoding every body at once: a 35 MB module is
+// millions of nodes, while a scan allocates nothing per instruction.
+//
+// Code after an unconditional branch up to the end of its block is skipped, exactly as the
+// code reader (code-reader.ts) skips it, so a scan reports the same references as a walk over
+// the decoded tree. The body is assumed valid (validate first).
+
+import type { Func, Module } from '../ir/module.js';
+import { Eff, O } from '../ir/opcodes.js';
+import { forEachExpr } from '../ir/walk.js';
+import { Instr, readImmediates, readOpcode } from './instr.js';
+import { Reader } from './reader.js';
+
+export interface ScanResult {
+  /** The bytes hold unreachable code that a decoded tree would not (see Func.droppedCode). */
+  droppedCode: boolean;
+}
+
+/**
+ * Calls `visit(op, index)` for every `call`, `return_call` and `ref.func` of `f`'s body, in
+ * order. Uses the tree when `f` has one (it may have changed since the bytes were written).
+ */
+export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: number) => void): ScanResult {
+  if (f.tree !== null) {
+    forEachExpr(f.tree.body, (e) => {
+      if (e.op === O.call || e.op === O.return_call || e.op === O.ref_func) visit(e.op, e.index);
+    });
+    return { droppedCode: f.droppedCode };
+  }
+  const src = m.source(f);
+  const r = new Reader(src.bytes, src.start, src.end);
+  // local declarations: groups of (count, type)
+  for (let g = r.u32(); g > 0; g--) {
+    r.u32();
+    r.u8();
+  }
+  const features = m.features;
+  const ins = new Instr();
+  let depth = 0; // open blocks (the function body is depth 0)
+  let dead = false; // skipping unreachable code up to the else/end of the current block
+  let deadDepth = 0; // blocks opened inside that unreachable code
+  let dropped = false;
+  while (r.pos < r.end) {
+    const info = readOpcode(r, features);
+    readImmediates(r, info, ins, features);
+    const id = info.id;
+    const code = info.prefix === 0 ? info.code : -1;
+    const opens = id === O.block || id === O.loop || id === O.if;
+    if (dead) {
+      if (deadDepth > 0 || (code !== 0x0b && code !== 0x05)) dropped = true;
+      if (opens) deadDepth++;
+      else if (code === 0x0b && deadDepth > 0) deadDepth--;
+      else if (code === 0x05 && deadDepth === 0) dead = false;
+      else if (code === 0x0b) {
+        dead = false;
+        if (--depth < 0) break;
+      }
+      continue;
+    }
+    if (opens) depth++;
+    else if (code === 0x0b) {
+      if (--depth < 0) break;
+    } else if (id === O.call || id === O.return_call || id === O.ref_func) visit(id, ins.index);
+    if ((info.effects & Eff.noFallThrough) !== 0) {
+      dead = true;
+      deadDepth = 0;
+    }
+  }
+  return { droppedCode: dropped };
+}

@@ -1,0 +1,85 @@
+// constant-globals: replace every `global.get` of a global whose value never changes by the
+// constant it holds.
+//
+// What. A defined (not imported) global whose initializer is a single constant (`i32.const`,
+// `i64.const`, `f32.const`, `f64.const`, `v128.const`, `ref.null`) holds that constant for the
+// whole life of the instance when
+//  - it is immutable, or
+//  - it is mutable but no function body contains a `global.set` of it and it is not exported
+//    (an exported mutable global can be written by the host or by another instance).
+// Each `global.get` of such a global becomes a copy of the constant. Toolchains emit many of
+// these: fused components and PIC-style code read `__memory_base`/`__table_base`-like immutable
+// globals (often 0) and add them to every address, which the cleanup passes then fold.
+// The globals themselves stay (removing them would renumber the global index space and the
+// name section for no gain in code); a later `dead-globals` could drop them.
+//
+// Why it is sound. `global.get` of a global is pure and returns the global's current value; the
+// conditions above are exactly those under which that value is always the initializer's
+// constant: imported globals are excluded (their value comes from the host), immutable
+// globals cannot change, and a mutable global changes only through `global.set` in this
+// module's code or through the host/other instances via an export. The constant has the
+// global's type, so the function stays valid. Constants are bit patterns (NaN payloads stay).
+//
+// Where. At the start of -O2 and above (before `duplicate-functions` and the first cleanup),
+// so every later pass sees the constants; it is a module pass because deciding "never set"
+// needs every body.
+
+import { Expr } from '../ir/expr.js';
+import type { Module } from '../ir/module.js';
+import { O } from '../ir/opcodes.js';
+import { forEachExpr, rewriteExprs } from '../ir/walk.js';
+import type { PassContext } from './context.js';
+import type { ModulePass } from './registry.js';
+
+const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_const, O.f64_const, O.v128_const, O.ref_null]);
+
+/** A fresh copy of a constant node (immediates are immutable values: bigint, number, or bytes we never mutate). */
+function copyConst(c: Expr): Expr {
+  const e = new Expr(c.op, c.type);
+  e.index = c.index;
+  e.value = c.value instanceof Uint8Array ? c.value.slice() : c.value;
+  return e;
+}
+
+export const constantGlobals: ModulePass = {
+  name: 'constant-globals',
+  description: 'replace reads of globals that always hold their constant initializer by that constant',
+  scope: 'module',
+  run(cx: PassContext, m: Module): boolean {
+    const nImp = m.numImportedGlobals;
+    // candidate[i]: the constant of defined global i, or null
+    const constant: (Expr | null)[] = m.globals.map((g) =>
+      g.init.length === 1 && CONST_OPS.has(g.init[0].op) && g.init[0].kids.length === 0 ? g.init[0] : null);
+    if (!constant.some((c) => c !== null)) return false;
+    const exported = new Set<number>();
+    for (const e of m.exports) if (e.kind === 'global') exported.add(e.index);
+    m.globals.forEach((g, i) => {
+      if (g.type.mutable && exported.has(nImp + i)) constant[i] = null;
+    });
+
+    // mutable candidates must never be written; also note whether any candidate is read at all
+    let read = false;
+    for (const f of m.funcs) {
+      forEachExpr(cx.body(f).body, (e) => {
+        if (e.op === O.global_set && e.index >= nImp) constant[e.index - nImp] = null;
+        else if (e.op === O.global_get && e.index >= nImp && constant[e.index - nImp] !== null) read = true;
+      });
+    }
+    if (!read) return false;
+
+    let changed = false;
+    for (const f of m.funcs) {
+      const root = cx.body(f);
+      const touched = rewriteExprs(root.body, (e) => {
+        if (e.op !== O.global_get || e.index < nImp) return e;
+        const c = constant[e.index - nImp];
+        return c === null ? e : copyConst(c);
+      });
+      if (touched) {
+        cx.changed(f);
+        changed = true;
+      }
+    }
+    return changed;
+  },
+};
