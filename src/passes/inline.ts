@@ -201,7 +201,7 @@ interface CalleeInfo {
   noReturn: boolean;
   /** Contains return_call / return_call_indirect. */
   tailCalls: boolean;
-  /** Contains a loop. */
+  /** Contains a loop that can be left (endless loops, a panic's abort, do not count). */
   loops: boolean;
 }
 
@@ -221,7 +221,12 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
     if (x.op === O.local_get) read[x.index] = 1;
     else if (x.op === O.local_set || x.op === O.local_tee) written[x.index] = 1;
     else if (x.op === O.return_call || x.op === O.return_call_indirect) tailCalls = true;
-    else if (x.op === O.loop) loops = true;
+    else if (x.op === O.loop && !loops) {
+      // an endless loop (a panic's abort: never left, never falls through) does no work per
+      // call: it is not the kind of loop this flag is about
+      const lfx = cx.effects(g).get(x);
+      loops = !(lfx.noFallThrough && !lfx.branchesOut);
+    }
     for (const k of x.kids) stack.push(k);
     for (const k of x.body) stack.push(k);
     if (x.alt !== null) for (const k of x.alt) stack.push(k);
