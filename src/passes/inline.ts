@@ -35,9 +35,9 @@
 //    the stack around the call;
 //  - no-return callees (the body never falls through, never returns and makes no tail call:
 //    a panic helper ending in `unreachable` or an endless `loop`) are kept as calls unless the
-//    body is no larger than the call (1 + its arguments), or it has a single call site and
-//    nothing else refers to it (its body then moves, so no code is copied): they sit on cold
-//    paths;
+//    body is at most one node larger than the call (1 + its arguments: `(loop (br 0))` for a
+//    call without arguments), or it has a single call site and nothing else refers to it (its
+//    body then moves, so no code is copied): they sit on cold paths;
 //  - tiny callees (≤ ALWAYS_INLINE_SIZE = 5 nodes, or no larger than the call) are always inlined;
 //  - a callee with a single call site is inlined: whatever its size when nothing else refers to
 //    it (its body moves; dead-functions drops the original), up to
@@ -311,7 +311,7 @@ export const inline: ModulePass = {
         if (!isForced) {
           const small = x.size <= callCost;
           const moves = cg.sites[gi] === 1 && cg.referenced[gi] === 0; // the body moves: no copy
-          if (x.noReturn && !small && !moves) return e;
+          if (x.noReturn && x.size > callCost + 1 && !moves) return e;
           const tiny = small || x.size <= ALWAYS_INLINE_SIZE;
           // a single site: the body moves (or, when the callee stays referenced, is copied once)
           const single = cg.sites[gi] === 1 &&
