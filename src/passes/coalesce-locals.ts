@@ -53,7 +53,7 @@ import { O } from '../ir/opcodes.js';
 import { NONE } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
 import { remapFuncLocalNames } from '../binary/names.js';
-import type { LocalCfg } from '../analysis/cfg.js';
+import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import type { Liveness } from '../analysis/liveness.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import type { FunctionPass } from './registry.js';
@@ -74,8 +74,7 @@ const MAX_STACK_SCAN = 64;
  * it and then by a root whose first instruction is the only get of that set: v stays on the
  * stack and the get becomes a `pop` (the instruction sequence only loses the set and the get).
  */
-function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean): number {
-  const numLocals = cfg.numLocals;
+function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, numParams: number, hasPops: boolean): number {
   const lists: Expr[][] = [root.body];
   forEachExpr(root.body, (e) => {
     if (e.body.length > 0) lists.push(e.body);
@@ -111,10 +110,13 @@ function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean
   let n = 0;
   /** Constants to insert before a root, per list. */
   const before = new Map<Expr[], Map<Expr, Expr[]>>();
+  /** Roots that are a bare `pop`: they take the top value and leave it (no code), and go. */
+  const identity = new Set<Expr>();
+  const touched = new Set<Expr[]>();
   for (const { list, i, j, get, site, consts } of cands) {
     const set = list[i];
     if (accesses[set.index] !== 2) {
-      graph ??= new LocalGraph(root, { cfg, numParams });
+      graph ??= new LocalGraph(root, { cfg: cfg(), numParams });
       if (graph.cfg.actionOf(set) < 0 || graph.cfg.actionOf(get) < 0 || graph.isUnreachable(set)) continue;
       if (graph.soleSet(get) !== set) continue;
       if (graph.setGetCount(set) !== 1) continue;
@@ -122,10 +124,16 @@ function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean
     let ok = true;
     for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
     if (!ok) continue;
+    // a value that takes operands from the stack (pops) cannot have constants pushed in front
+    // of it: its pops would take them
+    const value = set.kids[0];
+    if (consts.length > 0 && (value.op === O.pop || leadingPops(value).length > 0)) continue;
     // the get's parent takes the value from the stack, and the constants evaluated before it
     // are pushed before the value
-    if (site === null) list[j] = pop(get.type[0]);
-    else site.parent.kids[site.index] = pop(get.type[0]);
+    if (site === null) {
+      list[j] = pop(get.type[0]);
+      identity.add(list[j]);
+    } else site.parent.kids[site.index] = pop(get.type[0]);
     const hoisted: Expr[] = [];
     for (const c of consts) {
       const k = c.parent.kids[c.index];
@@ -135,18 +143,21 @@ function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean
     if (hoisted.length > 0) {
       let m = before.get(list);
       if (m === undefined) before.set(list, (m = new Map()));
-      m.set(set.kids[0], hoisted);
+      m.set(value, hoisted);
     }
-    list[i] = set.kids[0];
+    list[i] = value;
+    if (value.op === O.pop) identity.add(value);
     popped.add(list[j]);
+    touched.add(list);
     n++;
   }
-  for (const [list, m] of before) {
+  for (const list of touched) {
+    const m = before.get(list);
     const out: Expr[] = [];
     for (const r of list) {
-      const h = m.get(r);
+      const h = m?.get(r);
       if (h !== undefined) out.push(...h);
-      out.push(r);
+      if (!identity.has(r)) out.push(r);
     }
     list.length = 0;
     list.push(...out);
@@ -333,10 +344,15 @@ export const coalesceLocals: FunctionPass = {
     // The liveness of the tree before stack flow also serves after it: stack flow only removes
     // a set and the one get it reaches, so the interference it gives is a superset (sound).
     const live = cx.liveness(f);
-    if (stackify(root, live.cfg, np, f.hasPops) > 0) {
+    // Until nothing more moves: a set/get pair that went onto the stack can leave another
+    // pair adjacent (`local.set $a (pop) local.set $b (pop) local.get $b local.get $a`), which a
+    // second run would otherwise find. The CFG is rebuilt (when needed) after each round.
+    let cfg: LocalCfg | null = live.cfg;
+    while (stackify(root, nl, () => (cfg ??= buildLocalCfg(root, nl)), np, f.hasPops) > 0) {
       f.hasPops = true;
       changed = true;
       f.dirty = true;
+      cfg = null;
     }
     const u = usage(root, nl);
     const declared: number[] = [];

@@ -73,10 +73,36 @@ function zeroKey(t: ValType): string {
 export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], numParams: number): Set<Expr> {
   const out = new Set<Expr>();
   const { numBlocks: nb, actions, actLocal, actIsSet, blockStart, reachable, predStart, preds, succStart, succs } = cfg;
+  const { byLocalStart, byLocal } = cfg;
   const nl = cfg.numLocals;
-  if (actions.length === 0 || nb * nl > MAX_CELLS) return out;
+  if (actions.length === 0) return out;
+  // Only some locals' numbers matter (the state is block × tracked local): a set can be
+  // redundant only when its value is a constant, a get or a tee (any other value gets a number
+  // no local holds yet), so the targets of such sets are tracked, and, transitively, the locals
+  // whose gets or tees are the values of sets of tracked locals.
+  const slot = new Int32Array(nl).fill(-1);
+  const tracked: number[] = [];
+  const track = (v: number): void => {
+    if (slot[v] < 0) { slot[v] = tracked.length; tracked.push(v); }
+  };
+  for (let a = 0; a < actions.length; a++) {
+    if (actIsSet[a] !== 1) continue;
+    const k = actions[a].kids[0];
+    if (k.op === O.local_get || k.op === O.local_tee || constKey(k) !== null) track(actLocal[a]);
+  }
+  for (let t = 0; t < tracked.length; t++) {
+    const v = tracked[t];
+    for (let q = byLocalStart[v]; q < byLocalStart[v + 1]; q++) {
+      const a = byLocal[q];
+      if (actIsSet[a] !== 1) continue;
+      const k = actions[a].kids[0];
+      if (k.op === O.local_get || k.op === O.local_tee) track(k.index);
+    }
+  }
+  const nt = tracked.length;
+  if (nt === 0 || nb * nt > MAX_CELLS) return out;
   const TOP = -1;
-  const phi = (b: number, v: number) => -2 - (b * nl + v);
+  const phi = (b: number, i: number) => -2 - (b * nt + i);
   let next = 1;
   const consts = new Map<string, number>();
   const constNum = (key: string) => {
@@ -86,9 +112,10 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
   };
   const exprNums = new Map<Expr, number>();
   const actNum = new Int32Array(actions.length);
-  const entry = new Int32Array(nl);
-  for (let v = 0; v < nl; v++) {
-    entry[v] = v < numParams ? next++ : constNum(zeroKey(localTypes[v] ?? I32));
+  const entry = new Int32Array(nt);
+  for (let i = 0; i < nt; i++) {
+    const v = tracked[i];
+    entry[i] = v < numParams ? next++ : constNum(zeroKey(localTypes[v] ?? I32));
   }
   /** The number of the value a set/tee writes (its operand), given the numbers already recorded. */
   const valueNum = (set: Expr): number => {
@@ -101,41 +128,43 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
     return n;
   };
 
-  const inS = new Int32Array(nb * nl).fill(TOP);
-  const outS = new Int32Array(nb * nl).fill(TOP);
-  const state = new Int32Array(nl);
+  const outS = new Int32Array(nb * nt).fill(TOP);
+  const state = new Int32Array(nt);
   const queued = new Uint8Array(nb);
   const work: number[] = [];
   for (let b = nb - 1; b >= 0; b--) if (reachable[b]) { work.push(b); queued[b] = 1; }
   let budget = 50 * nb + 10_000;
   // `mark`: record the redundant sets (only on the final sweep, once the numbers are stable)
   const transfer = (b: number, mark: boolean): boolean => {
-    const base = b * nl;
+    const base = b * nt;
     if (b === 0) state.set(entry);
     else {
-      for (let v = 0; v < nl; v++) {
+      for (let i = 0; i < nt; i++) {
         let val = TOP;
         for (let k = predStart[b]; k < predStart[b + 1]; k++) {
-          const o = outS[preds[k] * nl + v];
+          const o = outS[preds[k] * nt + i];
           if (o === TOP) continue;
           if (val === TOP) val = o;
-          else if (val !== o) { val = phi(b, v); break; }
+          else if (val !== o) { val = phi(b, i); break; }
         }
-        state[v] = val;
+        state[i] = val;
       }
     }
-    inS.set(state, base);
     for (let a = blockStart[b]; a < blockStart[b + 1]; a++) {
-      const v = actLocal[a];
-      if (actIsSet[a] === 0) { actNum[a] = state[v]; continue; }
+      const i = slot[actLocal[a]];
+      if (actIsSet[a] === 0) {
+        if (i >= 0) actNum[a] = state[i];
+        continue;
+      }
       const n = valueNum(actions[a]);
-      if (mark && n !== TOP && n === state[v]) out.add(actions[a]);
       actNum[a] = n;
-      state[v] = n;
+      if (i < 0) continue; // (an untracked local: no tracked set reads its number)
+      if (mark && n !== TOP && n === state[i]) out.add(actions[a]);
+      state[i] = n;
     }
     let changed = false;
-    for (let v = 0; v < nl; v++) {
-      if (outS[base + v] !== state[v]) { outS[base + v] = state[v]; changed = true; }
+    for (let i = 0; i < nt; i++) {
+      if (outS[base + i] !== state[i]) { outS[base + i] = state[i]; changed = true; }
     }
     return changed;
   };

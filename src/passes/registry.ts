@@ -17,6 +17,7 @@ import { simplifyLocals } from './simplify-locals.js';
 import { redundantSetElimination } from './redundant-set-elimination.js';
 import { localCse } from './local-cse.js';
 import { inline } from './inline.js';
+import { inlineSettle } from './inline-settle.js';
 import { duplicateFunctions } from './duplicate-functions.js';
 import { storeForwarding } from './store-forwarding.js';
 import { stackSroa } from './stack-sroa.js';
@@ -61,6 +62,7 @@ export const PASSES: Pass[] = [
   redundantSetElimination,
   localCse,
   inline,
+  inlineSettle,
   storeForwarding,
   stackSroa,
   promoteLocals,

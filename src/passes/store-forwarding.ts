@@ -46,11 +46,12 @@ import type { Func, Module } from '../ir/module.js';
 import { Eff, Imm, O, OPS, op } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, single, type ValType } from '../ir/types.js';
 import { walkExecution, forEachExpr } from '../ir/walk.js';
-import { ENTRY, LocalGraph } from '../analysis/local-graph.js';
+import { ENTRY, LocalGraph, type Def } from '../analysis/local-graph.js';
 import type { FunctionEffects } from '../analysis/effects.js';
 import type { Structure } from '../analysis/structure.js';
 import { codeContext, readFunctionBody, MAX_LOCALS, type CodeContext } from '../binary/code-reader.js';
 import { Func as FuncClass } from '../ir/module.js';
+import { scanOps } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
 
@@ -131,7 +132,7 @@ export class TrailingZeros {
   private readonly busy = new Set<Expr>();
 
   constructor(
-    private readonly lg: LocalGraph,
+    private readonly lg: Pick<LocalGraph, 'getSets'>,
     private readonly numParams: number,
     private readonly globalTz: (g: number) => number,
   ) {}
@@ -220,44 +221,90 @@ function computeGlobalTz(m: Module): number[] {
     if (gl.type.mutable) mutable.add(g);
   });
   if (mutable.size === 0) return tz;
-  // every global.set of a candidate, with a trailing-zeros evaluator of its function
-  const sets: { ev: TrailingZeros; set: Expr }[] = [];
-  let code: CodeContext | null = null;
-  const lookup = (g: number) => tz[g];
+  // Every global.set of a candidate, evaluated with the current facts, to a fixed point. One
+  // function's tree at a time (found by scanning the bytes; decoded, evaluated, dropped), so a
+  // module where every function moves the stack pointer is never decoded all at once; a round
+  // after the first revisits only the functions whose values read a global's facts.
+  const wanted: ReadonlySet<number> = new Set([O.global_set]);
+  let todo: Func[] = [];
   for (const f of m.funcs) {
-    let tree = f.tree;
-    let numLocals = m.localTypes(f).length;
-    if (tree === null) {
-      const tmp = new FuncClass(f.type);
-      tmp.start = f.start;
-      tmp.end = f.end;
-      tmp.code = f.code;
-      code ??= codeContext(m);
-      tree = readFunctionBody(code, m, tmp);
-      numLocals = m.types[f.type].params.length + tmp.locals.length;
-    }
-    const found: Expr[] = [];
-    forEachExpr([tree], (e) => {
-      if (e.op === O.global_set && mutable.has(e.index)) found.push(e);
+    let hit = false;
+    scanOps(m, f, wanted, (_, g) => {
+      if (mutable.has(g)) hit = true;
     });
-    if (found.length === 0) continue;
-    const numParams = m.types[f.type].params.length;
-    const ev = new TrailingZeros(new LocalGraph(tree, { numLocals, numParams }), numParams, lookup);
-    for (const set of found) sets.push({ ev, set });
+    if (hit) todo.push(f);
   }
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const { ev } of sets) ev.reset();
-    for (const { ev, set } of sets) {
-      const t = ev.of(set.kids[0]);
-      if (t < tz[set.index]) {
-        tz[set.index] = t;
-        changed = true;
+  let code: CodeContext | null = null;
+  // a function is evaluated again only when a global it read was lowered after it looked
+  let version = 0;
+  const lowered = new Int32Array(tz.length);
+  const lower = (g: number, t: number): void => {
+    tz[g] = t;
+    lowered[g] = ++version;
+  };
+  while (todo.length > 0) {
+    const again: { f: Func; at: number; reads: number[] }[] = [];
+    for (const f of todo) {
+      const at = version;
+      let tree = f.tree;
+      let numLocals = m.localTypes(f).length;
+      if (tree === null) {
+        const tmp = new FuncClass(f.type);
+        tmp.start = f.start;
+        tmp.end = f.end;
+        tmp.code = f.code;
+        code ??= codeContext(m);
+        tree = readFunctionBody(code, m, tmp);
+        numLocals = m.types[f.type].params.length + tmp.locals.length;
       }
+      const found: Expr[] = [];
+      forEachExpr([tree], (e) => {
+        if (e.op === O.global_set && mutable.has(e.index)) found.push(e);
+      });
+      const numParams = m.types[f.type].params.length;
+      const reads: number[] = [];
+      const globalTz = (g: number): number => {
+        reads.push(g);
+        return tz[g];
+      };
+      // First with every set of a local as its definitions (plus the initial value): a sound
+      // bound without a local graph. Only when that bound would lower a global's facts is
+      // the precise answer needed (the local graph of a huge function costs far more).
+      const coarse = new TrailingZeros(allSetsOf(tree), numParams, globalTz);
+      if (!found.every((set) => coarse.of(set.kids[0]) >= tz[set.index])) {
+        const ev = new TrailingZeros(new LocalGraph(tree, { numLocals, numParams }), numParams, globalTz);
+        for (const set of found) {
+          const t = ev.of(set.kids[0]);
+          if (t < tz[set.index]) lower(set.index, t);
+        }
+      }
+      if (reads.length > 0) again.push({ f, at, reads });
     }
+    todo = again.filter((x) => x.reads.some((g) => lowered[g] > x.at)).map((x) => x.f);
   }
   return tz;
 }
+
+/** Flow-insensitive definitions: every set of the get's local, and its initial value. */
+function allSetsOf(root: Expr): Pick<LocalGraph, 'getSets'> {
+  let byLocal: Map<number, Set<Def>> | null = null;
+  return {
+    getSets(get: Expr): ReadonlySet<Def> {
+      if (byLocal === null) {
+        const map = new Map<number, Set<Def>>();
+        forEachExpr([root], (e) => {
+          if (e.op !== O.local_set && e.op !== O.local_tee) return;
+          let d = map.get(e.index);
+          if (d === undefined) map.set(e.index, (d = new Set<Def>([ENTRY])));
+          d.add(e);
+        });
+        byLocal = map;
+      }
+      return byLocal.get(get.index) ?? ENTRY_ONLY;
+    },
+  };
+}
+const ENTRY_ONLY: ReadonlySet<Def> = new Set<Def>([ENTRY]);
 
 // ---- exact addresses ---------------------------------------------------------------------------
 
