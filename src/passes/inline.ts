@@ -35,9 +35,9 @@
 //    the stack around the call;
 //  - no-return callees (the body never falls through, never returns and makes no tail call:
 //    a panic helper ending in `unreachable` or an endless `loop`) are kept as calls unless the
-//    body is no larger than the call (1 + its arguments), or it has a single call site and
-//    nothing else refers to it (its body then moves, so no code is copied): they sit on cold
-//    paths;
+//    body is at most one node larger than the call (1 + its arguments: `(loop (br 0))` for a
+//    call without arguments), or it has a single call site and nothing else refers to it (its
+//    body then moves, so no code is copied): they sit on cold paths;
 //  - tiny callees (≤ ALWAYS_INLINE_SIZE = 5 nodes, or no larger than the call) are always inlined;
 //  - a callee with a single call site is inlined: whatever its size when nothing else refers to
 //    it (its body moves; dead-functions drops the original), up to
@@ -201,7 +201,7 @@ interface CalleeInfo {
   noReturn: boolean;
   /** Contains return_call / return_call_indirect. */
   tailCalls: boolean;
-  /** Contains a loop. */
+  /** Contains a loop that can be left (endless loops, a panic's abort, do not count). */
   loops: boolean;
 }
 
@@ -221,7 +221,12 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
     if (x.op === O.local_get) read[x.index] = 1;
     else if (x.op === O.local_set || x.op === O.local_tee) written[x.index] = 1;
     else if (x.op === O.return_call || x.op === O.return_call_indirect) tailCalls = true;
-    else if (x.op === O.loop) loops = true;
+    else if (x.op === O.loop && !loops) {
+      // an endless loop (a panic's abort: never left, never falls through) does no work per
+      // call: it is not the kind of loop this flag is about
+      const lfx = cx.effects(g).get(x);
+      loops = !(lfx.noFallThrough && !lfx.branchesOut);
+    }
     for (const k of x.kids) stack.push(k);
     for (const k of x.body) stack.push(k);
     if (x.alt !== null) for (const k of x.alt) stack.push(k);
@@ -306,7 +311,7 @@ export const inline: ModulePass = {
         if (!isForced) {
           const small = x.size <= callCost;
           const moves = cg.sites[gi] === 1 && cg.referenced[gi] === 0; // the body moves: no copy
-          if (x.noReturn && !small && !moves) return e;
+          if (x.noReturn && x.size > callCost + 1 && !moves) return e;
           const tiny = small || x.size <= ALWAYS_INLINE_SIZE;
           // a single site: the body moves (or, when the callee stays referenced, is copied once)
           const single = cg.sites[gi] === 1 &&
