@@ -1,8 +1,10 @@
 // Translation validation (--verify): the SMT semantics against the exact evaluator, the term
 // simplifier against Z3, wrong passes caught with a counterexample and reverted (values, traps,
-// calls, globals, memory, tables and segments), correct passes proven (including the sem repro
-// end to end and a forwarding that needs the module invariants), unsupported code kept (or
-// reverted with strict), running out of time, and the CLI flags.
+// calls, globals, memory, tables and segments), counterexamples found by evaluation before the
+// solver (checked in V8), correct passes proven (including the sem repro end to end, endless
+// loops, a forwarding that needs the module invariants, never-written globals, functions that
+// can never run), unsupported code kept (or reverted with strict), running out of time, and
+// the CLI flags.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -345,7 +345,7 @@ class Sample {
       const before = this.before.get(a[0] as bigint);
       if (i === undefined || before === undefined) throw new Abort(name);
       const inp = this.cx.inputs;
-      if (i < inp.MEM && this.s % 2 === 1) {
+      if (i < inp.MEM && this.s % 2 === 1 && !inp.constants.has(inp.slots[i])) {
         // a callee that changes the globals (keeping the invariants)
         const key = inp.slots[i];
         const k = inp.invariants.get(key) ?? 0;
