@@ -8,7 +8,9 @@
 //  2. Stack flow: `local.set $x v`, then statements that leave the operand stack as they find
 //     it (no result, no `pop`), then a root whose first instruction is the only get of that
 //     set (and the get reads nothing else): `v` stays on the stack and the get becomes a
-//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves.
+//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves
+//     (constants evaluated before the get go before the value, unless the value itself takes
+//     operands from the stack: they would land between that value and its operands).
 //     (binaryen does this on its stack IR; here it is the tree's `pop`, see ir/expr.ts.) It
 //     runs last because passes that move code leave functions with pops alone.
 //  3. Interference comes from liveness (analysis/liveness.ts): at each set of `a`, `a`
@@ -122,6 +124,10 @@ function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean
     let ok = true;
     for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
     if (!ok) continue;
+    // the constants before the get are pushed before the value: not when the value takes
+    // operands from the stack itself (its pops, from the input or from a set stackified just
+    // before, would take the constants)
+    if (consts.length > 0 && leadingPops(set).length > 0) continue;
     // the get's parent takes the value from the stack, and the constants evaluated before it
     // are pushed before the value
     if (site === null) list[j] = pop(get.type[0]);
