@@ -8,7 +8,9 @@
 //  2. Stack flow: `local.set $x v`, then statements that leave the operand stack as they find
 //     it (no result, no `pop`), then a root whose first instruction is the only get of that
 //     set (and the get reads nothing else): `v` stays on the stack and the get becomes a
-//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves.
+//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves
+//     (constants evaluated before the get go before the value, unless the value itself takes
+//     operands from the stack: they would land between that value and its operands).
 //     (binaryen does this on its stack IR; here it is the tree's `pop`, see ir/expr.ts.) It
 //     runs last because passes that move code leave functions with pops alone.
 //  3. Interference comes from liveness (analysis/liveness.ts): at each set of `a`, `a`
@@ -124,10 +126,10 @@ function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, numParams:
     let ok = true;
     for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
     if (!ok) continue;
-    // a value that takes operands from the stack (pops) cannot have constants pushed in front
-    // of it: its pops would take them
+    // a value that takes operands from the stack (pops: from the input, or from a set
+    // stackified just before) cannot have constants pushed in front of it: its pops would take them
     const value = set.kids[0];
-    if (consts.length > 0 && (value.op === O.pop || leadingPops(value).length > 0)) continue;
+    if (consts.length > 0 && (value.op === O.pop || leadingPops(value).length > 0 || leadingPops(set).length > 0)) continue;
     // the get's parent takes the value from the stack, and the constants evaluated before it
     // are pushed before the value
     if (site === null) {
