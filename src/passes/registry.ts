@@ -28,6 +28,7 @@ import { seamSroa } from './seam-sroa.js';
 import { narrowLocal } from './narrow-local.js';
 import { foldIfHeads } from './fold-if-heads.js';
 import { deadTablesGlobals } from './dead-tables-globals.js';
+import { lowerBrTable } from './lower-br-table.js';
 
 export interface FunctionPass {
   name: string;
@@ -72,6 +73,7 @@ export const PASSES: Pass[] = [
   narrowLocal,
   foldIfHeads,
   deadTablesGlobals,
+  lowerBrTable,
 ];
 
 export function findPass(name: string): Pass | undefined {
