@@ -29,6 +29,7 @@ import { narrowLocal } from './narrow-local.js';
 import { foldIfHeads } from './fold-if-heads.js';
 import { deadTablesGlobals } from './dead-tables-globals.js';
 import { deadArguments } from './dead-arguments.js';
+import { lowerBrTable } from './lower-br-table.js';
 
 export interface FunctionPass {
   name: string;
@@ -74,6 +75,7 @@ export const PASSES: Pass[] = [
   foldIfHeads,
   deadTablesGlobals,
   deadArguments,
+  lowerBrTable,
 ];
 
 export function findPass(name: string): Pass | undefined {

@@ -48,7 +48,10 @@
 // store + k reads the stored value shifted right by 8k). The stored value is re-read from a
 // constant, from a local nobody wrote since, or from a fresh local the store tees it into, so
 // it is evaluated once, at the store, as before. A load whose address has side effects (a tee,
-// a call, pops) is kept.
+// a call, a possible trap) is replaced by `(block (drop address) value)`: the address still runs
+// first, and the value is read after it (the walk saw the address's local writes before the
+// load, so a value kept in a local the address overwrites was already moved to a fresh local).
+// An address with `pop` operands is kept.
 //
 // Where. After inline and its cleanup (stack-sroa runs this first): the inlined callee's
 // stores and the caller's loads of a struct returned through memory meet in one function.
@@ -58,7 +61,7 @@ import { Writer } from '../binary/writer.js';
 import { writeImmediates, writeOpcode } from '../binary/instr.js';
 import type { Func, Module } from '../ir/module.js';
 import { Eff, Imm, O, OPS, op } from '../ir/opcodes.js';
-import { F32, F64, I32, I64, single, type ValType } from '../ir/types.js';
+import { F32, F64, I32, I64, NONE, single, type ValType } from '../ir/types.js';
 import { walkExecution, forEachExpr } from '../ir/walk.js';
 import { ENTRY, LocalGraph, type Def } from '../analysis/local-graph.js';
 import type { FunctionEffects } from '../analysis/effects.js';
@@ -632,7 +635,9 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
   const byStore = new Map<Expr, { c: Candidate; repl: Expr; get: Expr | null; gain: number }[]>();
   for (const c of cands) {
     if (c.list[c.index] !== c.load) continue;
-    if (fx.get(c.load.kids[0]).hasSideEffects()) continue;
+    const addr = c.load.kids[0];
+    const addrFx = fx.get(addr);
+    if (addrFx.hasPops) continue;
     const en = c.entry;
     const st = STORES.get(en.store.op)!;
     const ld = LOADS.get(c.load.op)!;
@@ -644,11 +649,16 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
       get = localGet(en.src === 'local' ? en.local : freshLocal, st.type);
       repl = extract(get, st.type, c.d - en.d, ld, bitsOf(v), demanded(c.load, 0));
     }
+    // size: the load against the value that replaces it; an address with effects stays (the
+    // block and drop that keep it running are flattened by merge-blocks and vacuum, so they are
+    // not counted), a pure one goes with the load
+    const gain = encodedSize(c.load) - encodedSize(repl) - (addrFx.hasSideEffects() ? encodedSize(addr) : 0);
+    // an address with effects (a tee, a call, a trap) still runs, first, as a statement
+    if (addrFx.hasSideEffects()) repl = valueBlock(repl, [new Expr(O.drop, NONE, [addr])]);
     if (en.priv) {
       chosen.push({ c, repl, get });
       continue;
     }
-    const gain = encodedSize(c.load) - encodedSize(repl);
     if (gain < 0) continue;
     let list = byStore.get(en.store);
     if (list === undefined) byStore.set(en.store, (list = []));
@@ -692,6 +702,15 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
     store.kids[1] = tee;
   }
   return { changed: forwarded.size > 0, forwarded };
+}
+
+/** `(block (result t) statements... value)`: the statements run, then the block yields `value`. */
+function valueBlock(value: Expr, statements: Expr[]): Expr {
+  const b = new Expr(O.block, value.type);
+  b.index = -1;
+  b.params = NONE;
+  b.body = [...statements, value];
+  return b;
 }
 
 const SIZER = new Writer(64);
