@@ -5,6 +5,7 @@
   (import "env" "log" (func $log (param i32)))
   (global $g (mut i32) (i32.const 0))
   (global $fuel (mut i32) (i32.const 3))
+  (global $late (mut i32) (i32.const 7))
   (memory 1)
 
   ;; $mid is inlined into $second with its argument 0 in place of its parameter; the cleanup
@@ -112,4 +113,17 @@
   ;; CHECK:       (i32.or
   ;; CHECK:         (local.get 0)
   ;; CHECK:         (i32.const 1)))))
+
+  ;; the only write of $late is in an arm that only becomes dead after store forwarding (the
+  ;; load reads the 0 just stored); constant-globals ran long before, so inline-settle runs it
+  ;; again: the read is the constant 7 in this run, not in a second one (fuzz 24-72)
+  (func $late_write (export "late_write") (param $p i32) (result i32)
+    (i32.store (local.get $p) (i32.const 0))
+    (if (i32.load (local.get $p)) (then (global.set $late (i32.const 1))))
+    (global.get $late))
+  ;; CHECK: (func $late_write (param i32) (result i32)
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (i32.const 0))
+  ;; CHECK:   (i32.const 7))
 )
