@@ -72,7 +72,8 @@ export function pipeline(level: Level): string[] {
         'inline', //                  again: callees that shrank in that cleanup now fit
         ...afterInline(),
         'inline-settle', //           inline rounds (each with afterInline) until the inliner finds nothing:
-        //                            what the passes above shrank or made single-use, a second run would inline
+        //                            what the passes above shrank or made single-use, a second run would inline;
+        //                            then constant-globals again (writes the passes above removed)
       ];
     }
   }
