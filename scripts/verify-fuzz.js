@@ -12,7 +12,8 @@
 // change (proven / disproven / unsupported / timeout / error), the same restricted to
 // loop-free functions (the issue's measure: loops that loop are outside the model), a time
 // histogram, the unsupported reasons, and every disproven change in full: on a correct pass a
-// disproof is either a weft bug or an encoder bug, to be investigated.
+// disproof is either a weft bug or an encoder bug, to be investigated. Disproofs found by
+// evaluating the query on concrete inputs (before any solver call) are counted apart.
 //
 // Options: --count N (100) --seed S (1) --start K  -O0..-O3|-Os|-Oz (default -O3 when no
 //   --passes)  --passes a,b  --load FILE (extra Pass objects)  --timeout MS (2000)
@@ -82,6 +83,8 @@ const disproofs = [];
 let modules = 0;
 let unusable = 0;
 let syntactic = 0;
+let evaluated = 0;
+let neverRun = 0;
 const t0 = performance.now();
 const gen = new Generator(TTF_FEATURES);
 const log = (s) => {
@@ -117,6 +120,8 @@ for (let k = 0; k < o.count; k++) {
     hist[b]++;
     if (rec.status === 'proven') provenHist[b]++;
     if (rec.status === 'proven' && rec.reason.startsWith('by simplification')) syntactic++;
+    if (rec.status === 'disproven' && rec.reason.startsWith('counterexample by evaluation')) evaluated++;
+    if (rec.status === 'proven' && rec.reason.startsWith('the function can never run')) neverRun++;
     if (rec.status === 'error' || rec.status === 'timeout') log(`module ${index}: ${rec.pass}: func[${rec.func}]: ${rec.status}: ${rec.reason}`);
     if (rec.status === 'unsupported' || rec.status === 'error' || rec.status === 'timeout') {
       const key = `${rec.status}: ${rec.reason.replace(/\d+ ms/, 'N ms')}`;
@@ -148,7 +153,7 @@ await shutdownZ3();
 const pct = (n, d) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 const summary = {
   seed: o.seed, modules, unusable, passes: names, timeoutMs: o.timeout,
-  changes: all, loopFree, provenBySimplification: syntactic,
+  changes: all, loopFree, provenBySimplification: syntactic, disprovenByEvaluation: evaluated, provenNeverRuns: neverRun,
   histogram: Object.fromEntries(BUCKETS.map((b, i) => [b === Infinity ? '>=2000ms' : `<${b}ms`, { all: hist[i], proven: provenHist[i] }])),
   reasons: Object.fromEntries([...reasons].sort((a, b) => b[1] - a[1])),
   byPass: Object.fromEntries(byPass),
@@ -165,6 +170,8 @@ if (o.json) {
   lines.push(`loop-free changed functions: ${loopFree.total}`);
   for (const s of STATUSES) lines.push(`  ${s.padEnd(12)} ${String(loopFree.by[s]).padStart(6)}  ${pct(loopFree.by[s], loopFree.total)}`);
   lines.push(`  proven without a solver call (by simplification): ${syntactic}`);
+  lines.push(`  disproven without a solver call (by evaluation on concrete inputs): ${evaluated}`);
+  lines.push(`  proven because the function can never run (a module pass changed a dead function): ${neverRun}`);
   lines.push('time per check (all verdicts / proven):');
   BUCKETS.forEach((b, i) => lines.push(`  ${(b === Infinity ? '>= 2000 ms' : `< ${b} ms`).padEnd(12)} ${String(hist[i]).padStart(6)} / ${provenHist[i]}`));
   lines.push('not proven, by reason:');

@@ -111,8 +111,12 @@ test('sem.loom.wasm: gale_k_sem_give_decide is inlined into z_impl_k_sem_give; v
   const afterFn = funcByName(out, 'z_impl_k_sem_give');
   assert.ok(calls(before.body).includes(decide));
   assert.ok(!calls(afterFn.body).includes(decide), 'the decide is still called');
-  // the overflow panic helper (no return, larger than a call) stays a call on the cold path
-  assert.ok(calls(afterFn.body).includes(panic), 'the no-return panic helper was inlined');
+  // the overflow panic helper (no return, larger than a call) has one call site, in the decide,
+  // and nothing else refers to it: its body moved there, so no function calls it any more
+  assert.ok(calls(funcByName(input, 'gale_k_sem_give_decide').body).includes(panic));
+  for (const name of ['z_impl_k_sem_give', 'gale_k_sem_give_decide']) {
+    assert.ok(!calls(funcByName(out, name).body).includes(panic), `${name} still calls the panic helper`);
+  }
   // the decide is exported: it stays, and stays exported
   assert.ok(decodeModule(out).exports.some((e) => e.name === 'gale_k_sem_give_decide' && e.index === decide));
   const report = await differential(input, out, { runs: 1000 });
@@ -164,23 +168,27 @@ test('inline is idempotent on the gale seams', () => {
 });
 
 // A callee of 14 nodes called twice (over the default budget, not single-site), a no-return
-// callee larger than a call, and a self-recursive callee with one call site.
+// callee larger than a call, a no-return callee one node larger than its call (an abort's
+// endless loop), and a self-recursive callee with one call site.
 const HEURISTICS = `(module
   (import "env" "log" (func $log (param i32)))
   (func $mid (param $x i32) (result i32)
     (i32.add (i32.mul (local.get $x) (i32.const 3))
       (i32.add (i32.mul (local.get $x) (i32.const 5))
         (i32.add (i32.mul (local.get $x) (i32.const 7)) (i32.const 1)))))
-  (func $hang (loop $l (br $l)))
+  (func $hang (call $log (i32.const 0)) (loop $l (br $l)))
+  (func $spin (loop $l (br $l)))
   (func $rec (param $n i32) (result i32)
     (if (result i32) (local.get $n)
       (then (call $rec (i32.sub (local.get $n) (i32.const 1))))
       (else (i32.const 0))))
   (func $a (export "a") (param $x i32) (result i32)
     (if (i32.eq (local.get $x) (i32.const 12345)) (then (call $hang)))
+    (if (i32.eq (local.get $x) (i32.const 777)) (then (call $spin)))
     (i32.add (call $mid (local.get $x)) (call $rec (i32.and (local.get $x) (i32.const 7)))))
   (func $b (export "b") (param $x i32) (result i32)
     (if (i32.eq (local.get $x) (i32.const 12345)) (then (call $hang)))
+    (if (i32.eq (local.get $x) (i32.const 777)) (then (call $spin)))
     (call $mid (i32.const 2))))`;
 
 test('heuristics: budget, no-return callees, recursion; inlineMaxSize and inlineFunctions', async () => {
@@ -193,6 +201,7 @@ test('heuristics: budget, no-return callees, recursion; inlineMaxSize and inline
   validateBoth(out);
   assert.ok(callsIn(out, 'a').includes(idx('mid')));
   assert.ok(callsIn(out, 'a').includes(idx('hang')));
+  for (const f of ['a', 'b']) assert.ok(!callsIn(out, f).includes(idx('spin')), `${f}: $spin (2 nodes) is copied`);
   assert.ok(callsIn(out, 'a').includes(idx('rec')));
 
   // a larger budget inlines $mid everywhere

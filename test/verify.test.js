@@ -1,8 +1,10 @@
 // Translation validation (--verify): the SMT semantics against the exact evaluator, the term
 // simplifier against Z3, wrong passes caught with a counterexample and reverted (values, traps,
-// calls, globals, memory, tables and segments), correct passes proven (including the sem repro
-// end to end and a forwarding that needs the module invariants), unsupported code kept (or
-// reverted with strict), running out of time, and the CLI flags.
+// calls, globals, memory, tables and segments), counterexamples found by evaluation before the
+// solver (checked in V8), correct passes proven (including the sem repro end to end, endless
+// loops, a forwarding that needs the module invariants, never-written globals, functions that
+// can never run), unsupported code kept (or reverted with strict), running out of time, and
+// the CLI flags.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeModule, encodeModule, validateModule, OPS, O, op, pipeline } from '../dist/index.js';
+import { decodeModule, encodeModule, validateModule, runPasses, Expr, OPS, O, op, pipeline } from '../dist/index.js';
 import { runPassesAsync, optimize } from '../dist/optimize.js';
 import { findPass } from '../dist/passes/registry.js';
 import { forEachExpr } from '../dist/ir/walk.js';
@@ -19,8 +21,8 @@ import { Smt, BOOL } from '../dist/verify/smt.js';
 import { NumericEncoder } from '../dist/verify/smt-numeric.js';
 import { checkTerms, loadZ3, shutdownZ3 } from '../dist/verify/translation-validation.js';
 import { watToWasm } from '../dist/text/wat.js';
-import { dropByteMask, swapBrTable, loadPastStore } from './support/wrong-passes.js';
-import { dropImportCall } from './support/broken-passes.js';
+import { dropByteMask, swapBrTable, loadPastStore, spinToUnreachable, dropSpin, unreachableToSpin } from './support/wrong-passes.js';
+import { dropImportCall, subToAdd } from './support/broken-passes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEM = join(root, '..', 'shared', 'corpus', 'gale', 'sem.loom.wasm');
@@ -298,6 +300,50 @@ test('tables and segments are state: dropping a data.drop or a table.set is disp
   assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
 });
 
+test('fast refutation: wrong changes are disproven by evaluating the query on concrete inputs, before any solver call; V8 confirms the counterexamples', async () => {
+  const wat = `(module
+    (memory 1)
+    (func (export "sub") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+    (func (export "addz") (param f32) (result f32) (f32.add (local.get 0) (f32.const 0)))
+    (func (export "ls") (param i32 i32) (result i32) (local i32)
+      (local.set 2 (i32.load (i32.and (local.get 0) (i32.const 0xfc))))
+      (i32.store (i32.and (local.get 1) (i32.const 0xfc)) (i32.const 7))
+      (local.get 2)))`;
+  // wrong: f32.add(x, 0.0) -> x (-0 + 0 is +0)
+  const dropAddZero = {
+    name: 'drop-add-zero', description: 'WRONG (test only): f32.add(x, 0) -> x', scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      const e = root.body[0];
+      if (e?.op !== op('f32.add')) return false;
+      root.body = [e.kids[0]];
+      return true;
+    },
+  };
+  const passes = [subToAdd, dropAddZero, loadPastStore];
+  const { r, input, log } = await verifyRun(wat, passes);
+  assert.equal(r.verification.length, 3, log);
+  for (const rec of r.verification) {
+    assert.equal(rec.status, 'disproven', log);
+    assert.match(rec.reason, /counterexample by evaluation/, log);
+  }
+  // the same passes without verification, and both modules run on the reported inputs
+  const m = decodeModule(input);
+  runPasses(m, passes);
+  const [pre, post] = await Promise.all([input, encodeModule(m)].map(async (b) => (await WebAssembly.instantiate(b)).instance.exports));
+  const f32bits = (x) => new Uint32Array(new Float32Array([x]).buffer)[0];
+  for (const rec of r.verification) {
+    const name = /export "(\w+)"/.exec(rec.name)[1];
+    const args = [...rec.counterexample.matchAll(/p\d: (i32|f32) = (0x[0-9a-f]+|-?\d+)/g)]
+      .map(([, t, v]) => (t === 'i32' ? Number(v) : new Float32Array(new Uint32Array([Number(v)]).buffer)[0]));
+    const show = (x) => (name === 'addz' ? `0x${f32bits(x).toString(16)}` : `${x} `);
+    const before = pre[name](...args), after = post[name](...args);
+    assert.ok(rec.counterexample.includes(`before: returns ${show(before)}`), `${rec.counterexample}\nV8: ${show(before)}`);
+    assert.ok(rec.counterexample.includes(`after:  returns ${show(after)}`), `${rec.counterexample}\nV8: ${show(after)}`);
+    assert.notEqual(show(before), show(after));
+  }
+});
+
 // ---- correct passes: proven ------------------------------------------------------------------------
 
 const MIXED = `(module
@@ -434,6 +480,161 @@ test('module invariants: a forwarding that relies on the stack pointer\'s alignm
   const pub = await verifyRun(frame(true), [forward]);
   assert.equal(pub.r.verification[0].status, 'disproven', pub.log);
   assert.match(pub.r.verification[0].counterexample, /global 0 = /);
+});
+
+// ---- endless loops: an outcome of their own ----------------------------------------------------------
+
+const SPIN = `(module
+  (import "env" "log" (func $log (param i32)))
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  (func $abort (loop $l (br $l)))
+  (func $panic (param i32) (call $log (local.get 0)) (call $abort))
+  (func (export "spin") (param i32) (result i32)
+    (if (i32.gt_u (local.get 0) (i32.const 100))
+      (then (call $log (local.get 0)) (i32.store (i32.const 8) (local.get 0)) (loop $l (br $l))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1)) (i32.const 0)))
+  (func (export "checked") (param i32) (result i32)
+    (if (i32.gt_u (local.get 0) (i32.const 10)) (then (call $panic (local.get 0))))
+    (i32.mul (local.get 0) (i32.const 1)))
+  (func (export "busy") (param i32) (result i32)
+    (if (i32.eqz (local.get 0))
+      (then (loop $l
+        (block $b (br_if $b (i32.eqz (global.get $g))) (drop (i32.add (local.get 0) (global.get $g))))
+        (br $l))))
+    (i32.add (local.get 0) (i32.const 0)))
+  (func (export "trap") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 7)) (then (unreachable)))
+    (i32.mul (local.get 0) (i32.const 1)))
+  (func (export "count") (param i32) (local i32)
+    (if (local.get 0) (then (loop $l (local.set 1 (i32.mul (local.get 1) (i32.const 1))) (br $l)))))
+  (func (export "logs") (param i32)
+    (if (local.get 0) (then (loop $l (call $log (i32.mul (local.get 0) (i32.const 1))) (br $l))))))`;
+
+test('endless loops: a function that diverges is proven equivalent when it diverges on the same inputs after the same effects', async () => {
+  const { r, log } = await verifyRun(SPIN, [findPass('inline'), findPass('optimize-instructions')]);
+  const by = (name) => r.verification.filter((x) => x.name === `export "${name}"`);
+  // the inliner moves $panic (and $abort, its loop) into "checked": callees are executed in place
+  assert.ok(by('checked').some((x) => x.pass === 'inline'), log);
+  for (const name of ['spin', 'checked', 'busy', 'trap']) {
+    assert.ok(by(name).length >= 1, `${name} changed\n${log}`);
+    assert.deepEqual(by(name).filter((x) => x.status !== 'proven'), [], log);
+  }
+  // loops that write a local or call something stay outside the model
+  for (const name of ['count', 'logs']) assert.deepEqual(by(name).map((x) => [x.status, x.reason]), [['unsupported', 'loop']], log);
+});
+
+test('endless loops: turning a divergence into a trap or a return, a trap into a divergence, or dropping an effect before it is disproven', async () => {
+  const { r, log } = await verifyRun(SPIN, [spinToUnreachable, dropSpin, unreachableToSpin, dropImportCall]);
+  const rec = (pass, name) => r.verification.find((x) => x.pass === pass && x.name === `export "${name}"`);
+  const toTrap = rec('spin-to-unreachable', 'spin');
+  assert.equal(toTrap?.status, 'disproven', log);
+  assert.match(toTrap.counterexample, /before: diverges \(an endless loop\)\n.*after: {2}traps \(unreachable\)/);
+  assert.ok(BigInt.asUintN(32, BigInt(/p0: i32 = (-?\d+)/.exec(toTrap.counterexample)[1])) > 100n, toTrap.counterexample);
+  const dropped = rec('drop-spin', 'spin');
+  assert.equal(dropped?.status, 'disproven', log);
+  assert.match(dropped.counterexample, /before: diverges \(an endless loop\)\n.*after: {2}returns /);
+  const spun = rec('unreachable-to-spin', 'trap');
+  assert.equal(spun?.status, 'disproven', log);
+  assert.match(spun.counterexample, /p0: i32 = 7 /);
+  assert.match(spun.counterexample, /before: traps \(unreachable\)\n.*after: {2}diverges/);
+  // the call to log before the loop is an effect: without it the divergence is not the same
+  const call = rec('drop-import-call', 'spin');
+  assert.equal(call?.status, 'disproven', log);
+  assert.match(call.counterexample, /final state differs in: .*the calls made/);
+  // $abort's loop turned into a trap is disproven too (the function that is nothing but the loop)
+  assert.equal(r.verification.find((x) => x.pass === 'spin-to-unreachable' && x.name === 'abort')?.status, 'disproven', log);
+  // the loop that calls log is no endless loop: outside the model, the change is kept
+  assert.deepEqual(rec('drop-import-call', 'logs') && [rec('drop-import-call', 'logs').status, rec('drop-import-call', 'logs').action],
+    ['unsupported', 'kept'], log);
+  assert.ok(r.verification.every((x) => x.name === 'export "logs"' || (x.status === 'disproven' && x.action === 'reverted')), log);
+});
+
+test('module invariants: a private global nothing writes is its initial value (constant-globals is proven); exported or written, it is not', async () => {
+  const mod = (extra) => `(module
+    (global $g (mut i32) (i32.const 42))
+    ${extra}
+    (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (global.get $g))))`;
+  // what constant-globals does to $g, whether or not the module allows it
+  const fold = {
+    name: 'fold-global', description: 'test: global.get $g -> its initial value', scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.op === O.global_get) {
+          Object.assign(e, { op: op('i32.const'), value: 42, index: 0 });
+          changed = true;
+        }
+      });
+      return changed;
+    },
+  };
+  const priv = await verifyRun(mod(''), [fold]);
+  assert.deepEqual(priv.r.verification.map((x) => x.status), ['proven'], priv.log);
+  assert.match(priv.r.verification[0].reason, /with the module invariants/);
+  assert.match(priv.log, /module invariants: 1 global never written \(global 0\)/);
+  const exported = await verifyRun(mod('(export "g" (global $g))'), [fold]);
+  assert.deepEqual(exported.r.verification.map((x) => x.status), ['disproven'], exported.log);
+  const written = await verifyRun(mod('(func (export "set") (global.set $g (i32.const 1)))'), [fold]);
+  assert.deepEqual(written.r.verification.map((x) => x.status), ['disproven'], written.log);
+  // and the real pass, at -O3 on a module where it applies
+  const o3 = await verifyRun(mod('(func (export "h") (result i32) (global.get $g))'), pipeline(3).map((n) => findPass(n)));
+  assert.ok(o3.r.verification.some((x) => x.pass === 'constant-globals'), o3.log);
+  assert.deepEqual(o3.r.verification.filter((x) => x.status !== 'proven'), [], o3.log);
+  // written only by a function that can never run: constant once dead-functions removed it. The
+  // invariants are found when a first query needs the solver (here x * 3 -> (x << 1) + x, in
+  // "m", while $w still writes $g) and again for the later module pass.
+  const mul3 = {
+    name: 'mul3', description: 'test: x * 3 -> (x << 1) + x (correct)', scope: 'function',
+    run(cx, f) {
+      const root = cx.body(f);
+      const e = root.body[0];
+      if (e?.op !== op('i32.mul')) return false;
+      const x = e.kids[0];
+      const get = () => Object.assign(new Expr(O.local_get, x.type), { index: x.index });
+      const one = Object.assign(new Expr(op('i32.const'), x.type), { value: 1 });
+      root.body = [new Expr(op('i32.add'), x.type, [new Expr(op('i32.shl'), x.type, [get(), one]), get()])];
+      return true;
+    },
+  };
+  const late = await verifyRun(mod(`(func $w (global.set $g (i32.const 1)))
+    (func (export "m") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))`),
+  [mul3, findPass('dead-functions'), findPass('constant-globals')]);
+  assert.deepEqual(late.r.verification.map((x) => [x.pass, x.name, x.status]),
+    [['mul3', 'export "m"', 'proven'], ['constant-globals', 'export "f"', 'proven']], late.log);
+  assert.match(late.r.verification[0].reason, /z3/);
+  // (at mul3's query $w wrote $g: no invariants to report then)
+  assert.match(late.log, /^verify: mul3: .*\nverify: module invariants: 1 global never written/);
+});
+
+test('a module pass may give a function that can never run any body: dead-tables-globals stubs one, the change is kept', async () => {
+  const wat = `(module
+    (global $g (mut i32) (i32.const 5))
+    (func $dead (result i32) (global.get $g))
+    (func $alive (export "f") (result i32) (i32.const 1)))`;
+  const { r, input, output, log } = await verifyRun(wat, [findPass('dead-tables-globals')]);
+  assert.deepEqual(r.verification.map((x) => [x.name, x.status, x.action]), [['dead', 'proven', 'kept']], log);
+  assert.match(r.verification[0].reason, /can never run/);
+  assert.ok(output.length < input.length, 'the global is gone');
+  // the same change to a function that can run (exported) is disproven: it returned 5, it traps
+  const live = await verifyRun(wat.replace('(func $dead', '(func $dead (export "d")'), [findPass('dead-tables-globals')]);
+  assert.ok(live.r.verification.every((x) => x.status === 'proven'), 'the global is used now: nothing to stub');
+  const stub = {
+    name: 'stub', description: 'test: every body with a global.get becomes unreachable', scope: 'module',
+    run(cx, m) {
+      let changed = false;
+      for (const f of m.funcs) {
+        const root = cx.body(f);
+        if (root.body[0]?.op !== O.global_get) continue;
+        root.body = [Object.assign(Object.create(Object.getPrototypeOf(root)), root, { op: O.unreachable, type: [], kids: [], body: [] })];
+        f.dirty = true;
+        changed = true;
+      }
+      return changed;
+    },
+  };
+  const stubbed = await verifyRun(wat.replace('(func $dead', '(func $dead (export "d")'), [stub]);
+  assert.deepEqual(stubbed.r.verification.map((x) => [x.name, x.status, x.action]), [['dead', 'disproven', 'reverted']], stubbed.log);
 });
 
 // ---- what is outside the model ----------------------------------------------------------------------

@@ -519,10 +519,23 @@ export function applyUnary(e: Expr, x: BitView, index: number): BitView | null {
 
 // ---- known bits of locals through the local graph --------------------------------------------
 
+/** Definitions one top-level query of `localFactsFromGraph` may visit before answering "unknown". */
+export const MAX_FACT_STEPS = 256;
+/** Definitions all queries of one `localFactsFromGraph` may visit (one function's analysis). */
+export const MAX_FACT_STEPS_TOTAL = 20_000;
+
 /**
  * A `local` callback for `knownBits`: the facts of a `local.get` are the join of the facts of
  * every definition reaching it (the argument of a parameter is unknown; a declared local
  * starts at zero). Cycles and deep chains answer "unknown".
+ *
+ * Cost. A get's facts depend on the values of its definitions, whose gets depend on theirs:
+ * without sharing, chains of locals with several definitions each (loop-carried i64 locals in
+ * compiled Go) cost (definitions per get)^depth. So a result computed without reaching a cycle
+ * or the depth limit (it does not depend on the query that asked) is memoized at any depth, and
+ * one top-level query visits at most MAX_FACT_STEPS definitions, all queries together at most
+ * MAX_FACT_STEPS_TOTAL; past that, "unknown" (sound: no fact is claimed). Only huge functions
+ * with long chains of i64 locals reach the limits.
  */
 export function localFactsFromGraph(
   graph: { getSets(get: Expr): ReadonlySet<Expr | 'entry'> },
@@ -532,11 +545,20 @@ export function localFactsFromGraph(
   const cache = new Map<Expr, KnownBits | null>();
   const busy = new Set<number>();
   let depth = 0;
+  /** Answers that depended on where the query came from (a cycle cut, the depth or step limit). */
+  let cuts = 0;
+  let steps = 0;
+  let total = 0;
   const facts = (get: Expr): KnownBits | null => {
     const hit = cache.get(get);
     if (hit !== undefined) return hit;
     const w = widthOfType(get);
-    if (w === 0 || busy.has(get.index) || depth >= 8) return null;
+    if (w === 0) return null;
+    if (busy.size === 0) steps = 0;
+    if (busy.has(get.index) || depth >= 8 || steps >= MAX_FACT_STEPS || total >= MAX_FACT_STEPS_TOTAL) {
+      cuts++;
+      return null;
+    }
     let defs: ReadonlySet<Expr | 'entry'>;
     try {
       defs = graph.getSets(get);
@@ -544,12 +566,15 @@ export function localFactsFromGraph(
       return null; // a node the graph does not know (built after it)
     }
     if (defs.size === 0) return null;
+    const cuts0 = cuts;
     busy.add(get.index);
     depth++;
     let acc: KnownBits | null = null;
     let cut = false;
     try {
       for (const d of defs) {
+        steps++;
+        total++;
         let k: KnownBits | null;
         if (d === 'entry') k = get.index < numParams ? null : w === 32 ? KnownBits32.ofConstant(0) : KnownBits64.ofConstant(0n);
         else {
@@ -563,7 +588,7 @@ export function localFactsFromGraph(
       depth--;
       busy.delete(get.index);
     }
-    if (busy.size === 0 && !cut) cache.set(get, acc);
+    if ((busy.size === 0 && !cut) || cuts === cuts0) cache.set(get, acc);
     return acc;
   };
   return facts;

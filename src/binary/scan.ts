@@ -19,14 +19,24 @@ export interface ScanResult {
   droppedCode: boolean;
 }
 
+const FUNC_REFS: ReadonlySet<number> = new Set([O.call, O.return_call, O.ref_func]);
+
 /**
  * Calls `visit(op, index)` for every `call`, `return_call` and `ref.func` of `f`'s body, in
  * order. Uses the tree when `f` has one (it may have changed since the bytes were written).
  */
 export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: number) => void): ScanResult {
+  return scanOps(m, f, FUNC_REFS, visit);
+}
+
+/**
+ * Calls `visit(op, index)` for every instruction of `f`'s reachable code whose op is in `ops`
+ * (ops with one index immediate: call, ref.func, global.get/set, local.*...), in order.
+ */
+export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>, visit: (op: number, index: number) => void): ScanResult {
   if (f.tree !== null) {
     forEachExpr(f.tree.body, (e) => {
-      if (e.op === O.call || e.op === O.return_call || e.op === O.ref_func) visit(e.op, e.index);
+      if (ops.has(e.op)) visit(e.op, e.index);
     });
     return { droppedCode: f.droppedCode };
   }
@@ -63,7 +73,7 @@ export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: numb
     if (opens) depth++;
     else if (code === 0x0b) {
       if (--depth < 0) break;
-    } else if (id === O.call || id === O.return_call || id === O.ref_func) visit(id, ins.index);
+    } else if (ops.has(id)) visit(id, ins.index);
     if ((info.effects & Eff.noFallThrough) !== 0) {
       dead = true;
       deadDepth = 0;

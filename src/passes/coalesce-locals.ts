@@ -8,9 +8,9 @@
 //  2. Stack flow: `local.set $x v`, then statements that leave the operand stack as they find
 //     it (no result, no `pop`), then a root whose first instruction is the only get of that
 //     set (and the get reads nothing else): `v` stays on the stack and the get becomes a
-//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves.
-//     (binaryen does this on its stack IR; here it is the tree's `pop`, see ir/expr.ts.) It
-//     runs last because passes that move code leave functions with pops alone.
+//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves
+//     (stack-flow.ts, shared with promote-locals). It runs last because passes that move code
+//     leave functions with pops alone.
 //  3. Interference comes from liveness (analysis/liveness.ts): at each set of `a`, `a`
 //     interferes with every other local live right after it, except a local the set copies
 //     (`local.set $a (local.get $b)`, tee chains); at the entry each parameter interferes with
@@ -47,137 +47,22 @@
 // coalescing works on what is left, and the pops it makes would stop the passes that move code.
 // It renumbers like reorder-locals (whose code it runs), so that one may go before it.
 
-import { Expr, pop } from '../ir/expr.js';
+import { Expr } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { NONE } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
 import { remapFuncLocalNames } from '../binary/names.js';
-import type { LocalCfg } from '../analysis/cfg.js';
+import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import type { Liveness } from '../analysis/liveness.js';
-import { LocalGraph } from '../analysis/local-graph.js';
 import type { FunctionPass } from './registry.js';
 import { removeLocalWrites, removeNodes } from './redundant-set-elimination.js';
 import { reorderLocals } from './reorder-locals.js';
-import { embeddedTarget, leadingPops, type PopSite } from './promote-locals.js';
+import { embeddedTarget } from './promote-locals.js';
+import { stackify } from './stack-flow.js';
 
 /** Functions with more locals than this are not coalesced (the interference checks are quadratic). */
 const MAX_LOCALS = 4000;
-
-// ---- values that wait on the operand stack ----------------------------------------------
-
-/** Roots scanned after a set for its get. */
-const MAX_STACK_SCAN = 64;
-
-/**
- * `local.set $x v` followed, in the same list, by statements that leave the stack as they find
- * it and then by a root whose first instruction is the only get of that set: v stays on the
- * stack and the get becomes a `pop` (the instruction sequence only loses the set and the get).
- */
-function stackify(root: Expr, cfg: LocalCfg, numParams: number, hasPops: boolean): number {
-  const numLocals = cfg.numLocals;
-  const lists: Expr[][] = [root.body];
-  forEachExpr(root.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
-  // candidates by shape alone: the set, the roots in between, the root that gets it first
-  const cands: { list: Expr[]; i: number; j: number; get: Expr; site: PopSite | null; consts: PopSite[] }[] = [];
-  for (const list of lists) {
-    for (let i = 0; i < list.length; i++) {
-      const set = list[i];
-      if (set.op !== O.local_set) continue;
-      for (let t = i + 1; t < list.length && t <= i + MAX_STACK_SCAN; t++) {
-        const r = list[t];
-        const path = firstGet(r, set.index);
-        if (path !== null) {
-          cands.push({ list, i, j: t, ...path });
-          break;
-        }
-        if (r.type.length !== 0 || (hasPops && leadingPops(r).length > 0)) break;
-      }
-    }
-  }
-  if (cands.length === 0) return 0;
-  // a local accessed only by the set and the get needs no analysis (the set runs right before
-  // the get, in the same list); others ask the local graph
-  const accesses = new Uint32Array(numLocals);
-  forEachExpr(root.body, (e) => {
-    if (e.op === O.local_get || e.op === O.local_set || e.op === O.local_tee) accesses[e.index]++;
-  });
-  let graph: LocalGraph | null = null;
-  /** Roots that took a pop here. */
-  const popped = new Set<Expr>();
-  let n = 0;
-  /** Constants to insert before a root, per list. */
-  const before = new Map<Expr[], Map<Expr, Expr[]>>();
-  for (const { list, i, j, get, site, consts } of cands) {
-    const set = list[i];
-    if (accesses[set.index] !== 2) {
-      graph ??= new LocalGraph(root, { cfg, numParams });
-      if (graph.cfg.actionOf(set) < 0 || graph.cfg.actionOf(get) < 0 || graph.isUnreachable(set)) continue;
-      if (graph.soleSet(get) !== set) continue;
-      if (graph.setGetCount(set) !== 1) continue;
-    }
-    let ok = true;
-    for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
-    if (!ok) continue;
-    // the get's parent takes the value from the stack, and the constants evaluated before it
-    // are pushed before the value
-    if (site === null) list[j] = pop(get.type[0]);
-    else site.parent.kids[site.index] = pop(get.type[0]);
-    const hoisted: Expr[] = [];
-    for (const c of consts) {
-      const k = c.parent.kids[c.index];
-      hoisted.push(k);
-      c.parent.kids[c.index] = pop(k.type[0]);
-    }
-    if (hoisted.length > 0) {
-      let m = before.get(list);
-      if (m === undefined) before.set(list, (m = new Map()));
-      m.set(set.kids[0], hoisted);
-    }
-    list[i] = set.kids[0];
-    popped.add(list[j]);
-    n++;
-  }
-  for (const [list, m] of before) {
-    const out: Expr[] = [];
-    for (const r of list) {
-      const h = m.get(r);
-      if (h !== undefined) out.push(...h);
-      out.push(r);
-    }
-    list.length = 0;
-    list.push(...out);
-  }
-  return n;
-}
-
-function isConst(e: Expr): boolean {
-  const op = e.op;
-  return op === O.i32_const || op === O.i64_const || op === O.f32_const || op === O.f64_const;
-}
-
-/**
- * The get of `local` that `r` evaluates first, but for constants (the constants before it, in
- * evaluation order), following operands only; null when `r` starts with anything else.
- */
-function firstGet(r: Expr, local: number): { get: Expr; site: PopSite | null; consts: PopSite[] } | null {
-  const consts: PopSite[] = [];
-  let e = r;
-  let site: PopSite | null = null;
-  for (;;) {
-    if (e.op === O.local_get) return e.index === local ? { get: e, site, consts } : null;
-    if (e.op === O.pop) return null;
-    let k = 0;
-    while (k < e.kids.length && isConst(e.kids[k])) k++;
-    if (k === e.kids.length) return null;
-    for (let c = 0; c < k; c++) consts.push({ parent: e, index: c });
-    site = { parent: e, index: k };
-    e = e.kids[k];
-  }
-}
 
 interface Usage {
   /** Accesses per local. */
@@ -333,10 +218,15 @@ export const coalesceLocals: FunctionPass = {
     // The liveness of the tree before stack flow also serves after it: stack flow only removes
     // a set and the one get it reaches, so the interference it gives is a superset (sound).
     const live = cx.liveness(f);
-    if (stackify(root, live.cfg, np, f.hasPops) > 0) {
+    // Until nothing more moves: a set/get pair that went onto the stack can leave another
+    // pair adjacent (`local.set $a (pop) local.set $b (pop) local.get $b local.get $a`), which a
+    // second run would otherwise find. The CFG is rebuilt (when needed) after each round.
+    let cfg: LocalCfg | null = live.cfg;
+    while (stackify(root, nl, () => (cfg ??= buildLocalCfg(root, nl)), np, f.hasPops) > 0) {
       f.hasPops = true;
       changed = true;
       f.dirty = true;
+      cfg = null;
     }
     const u = usage(root, nl);
     const declared: number[] = [];

@@ -21,8 +21,9 @@
 // global's type, so the function stays valid. Constants are bit patterns (NaN payloads stay).
 //
 // Where. At the start of -O2 and above (before `duplicate-functions` and the first cleanup),
-// so every later pass sees the constants; it is a module pass because deciding "never set"
-// needs every body.
+// so every later pass sees the constants; again after the first inline round; and from
+// inline-settle at the end, for writes the late passes removed. It is a module pass because
+// deciding "never set" needs every body.
 
 import { Expr } from '../ir/expr.js';
 import type { Module } from '../ir/module.js';

@@ -1,7 +1,8 @@
 // fold-if-heads: hoist the statements both arms of an `if` start with above the `if`.
 //
 // What. When the then and else arms of an `if` that stands as a statement begin with the same
-// statements A (equal ops, immediates and branch targets; void; no labels, no pops inside),
+// statements A (equal ops, immediates and branch targets, where a branch to a label inside A
+// matches the branch to the label at the same place in the other copy; void; no pops inside),
 // A is emitted once, after the condition and before the dispatch:
 //   (if c (then A X) (else A Y))   →   c  A  (if (pop) (then X) (else Y))
 // The condition's value waits on the operand stack while A runs (weft keeps such stack code
@@ -15,7 +16,10 @@
 //   (if (pop) (then (br $l)))         →  (br_if $l (pop))
 //   (if (pop))                        →  (drop (pop))
 // In the sem seam (GUIDE.md) both arms of the inlined decide's `if` start with the same
-// `br_if` on the unpend result; folding it turns the `if` into one `br_if`.
+// `br_if` on the unpend result; folding it turns the `if` into one `br_if`. Two inlined panics
+// leave an `if` whose arms are the same endless loop: one loop is left, and no dispatch.
+// An `if` folded before (its condition is a `pop`, already waiting on the stack) takes part
+// again: heads that became equal since (a later inlining) go above it as well.
 //
 // Why it is sound. Every path through the `if` evaluated c, then A, then the rest of its arm;
 // after the rewrite every path evaluates c, then A, then the rest of the same arm (the value of
@@ -27,6 +31,8 @@
 // whose end is not a place A can reach once it stands outside) unwinds c's value with the rest
 // of the stack, which wasm allows for any branch. A holds no `pop`, so nothing in A can take
 // c's value. Negating c in place is sound because c's value is used only by the new `br_if`.
+// Labels inside A: the copy kept is the then arm's, whose branches target its own labels
+// exactly as the else copy's targeted the corresponding ones, and labels outside A the same.
 //
 // Where. Late in -O2 and above, after coalesce-locals (which also leaves stack code): the
 // passes that move code leave functions with pops alone, so this runs when they are done.
@@ -40,26 +46,43 @@ import { effectsOf } from '../analysis/effects.js';
 import { negateFree } from './remove-unused-brs.js';
 import type { FunctionPass } from './registry.js';
 
-/** Whether the two label-free trees are the same code (iterative). */
+/**
+ * Whether the two trees are the same code (iterative): equal ops, immediates and types, and
+ * branches to the same outside labels or to corresponding labels inside the trees.
+ */
 function sameTree(a: Expr, b: Expr): boolean {
+  const inner = new Map<Expr, Expr>(); // a label of `a` -> the label at the same place in `b`
+  const sameTarget = (x: Expr | null, y: Expr | null) => x === y || (x !== null && inner.get(x) === y);
   const xs = [a];
   const ys = [b];
   while (xs.length > 0) {
     const x = xs.pop()!;
     const y = ys.pop()!;
     if (x.op !== y.op || x.kids.length !== y.kids.length || x.index !== y.index || x.index2 !== y.index2 ||
-      x.offset !== y.offset || x.align !== y.align || x.target !== y.target || x.type.length !== y.type.length) return false;
-    for (let i = 0; i < x.type.length; i++) if (x.type[i] !== y.type[i]) return false;
+      x.offset !== y.offset || x.align !== y.align || !sameTarget(x.target, y.target) ||
+      !sameTypes(x.type, y.type) || !sameTypes(x.params, y.params)) return false;
     if (!sameValue(x.value, y.value)) return false;
     if (x.targets !== null || y.targets !== null) {
       if (x.targets === null || y.targets === null || x.targets.length !== y.targets.length) return false;
-      for (let i = 0; i < x.targets.length; i++) if (x.targets[i] !== y.targets[i]) return false;
+      for (let i = 0; i < x.targets.length; i++) if (!sameTarget(x.targets[i], y.targets[i])) return false;
     }
+    if (x.body.length !== y.body.length || (x.alt === null) !== (y.alt === null) ||
+      (x.alt !== null && x.alt.length !== y.alt!.length)) return false;
+    if (x.isLabel()) inner.set(x, y); // before its body: branches inside target it
+    // pushed in reverse, so that a label is met before the branches (in later lists) to it
+    if (x.alt !== null) for (let i = x.alt.length - 1; i >= 0; i--) { xs.push(x.alt[i]); ys.push(y.alt![i]); }
+    for (let i = x.body.length - 1; i >= 0; i--) { xs.push(x.body[i]); ys.push(y.body[i]); }
     for (let i = 0; i < x.kids.length; i++) {
       xs.push(x.kids[i]);
       ys.push(y.kids[i]);
     }
   }
+  return true;
+}
+
+function sameTypes(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -72,15 +95,17 @@ function sameValue(a: Expr['value'], b: Expr['value']): boolean {
   return a === b;
 }
 
-/** A statement A may be: void, no labels (block/loop/if/try) and no pops anywhere, no branch to `self`. */
+/** A statement A may be: void, no pops anywhere, no branch to `self` (labels inside are fine). */
 function foldable(e: Expr, self: Expr): boolean {
   if (e.type.length !== 0) return false;
   const stack = [e];
   while (stack.length > 0) {
     const x = stack.pop()!;
-    if (x.op === O.pop || x.body.length > 0 || x.alt !== null || x.op === O.block || x.op === O.loop || x.op === O.if) return false;
+    if (x.op === O.pop) return false;
     if (x.target === self || (x.targets !== null && x.targets.includes(self))) return false;
     for (const k of x.kids) stack.push(k);
+    for (const k of x.body) stack.push(k);
+    if (x.alt !== null) for (const k of x.alt) stack.push(k);
   }
   return true;
 }
@@ -139,7 +164,11 @@ export const foldIfHeads: FunctionPass = {
       for (const list of n.alt === null ? [n.body] : [n.body, n.alt]) {
         for (let i = 0; i < list.length; i++) {
           const e = list[i];
-          if (e.op !== O.if || e.alt === null || e.params.length !== 0 || e.kids.length !== 1 || hasPop(e.kids[0])) continue;
+          if (e.op !== O.if || e.alt === null || e.params.length !== 0 || e.kids.length !== 1) continue;
+          // a condition already waiting on the stack (an if folded before) lets more heads go
+          // above it; any other pop in the condition stays where it is
+          const waiting = e.kids[0].op === O.pop;
+          if (!waiting && hasPop(e.kids[0])) continue;
           let k = 0;
           while (k < e.body.length && k < e.alt.length && foldable(e.body[k], e) && sameTree(e.body[k], e.alt[k])) k++;
           if (k === 0) continue;
@@ -149,8 +178,9 @@ export const foldIfHeads: FunctionPass = {
           e.alt = e.alt.slice(k);
           // the condition may simply run after the heads when the two commute
           const cfx = effectsOf(cond);
-          const onStack = heads.some((h) => cfx.invalidates(effectsOf(h)));
-          const [c, rest] = shrink(e, cond, onStack);
+          const onStack = waiting || heads.some((h) => cfx.invalidates(effectsOf(h)));
+          const [shrunk, rest] = shrink(e, cond, onStack);
+          const c = waiting ? null : shrunk; // a waiting condition is on the stack already
           if (c !== null) list.splice(i, 1, c, ...heads, rest);
           else list.splice(i, 1, ...heads, rest);
           i += heads.length + (c !== null ? 1 : 0);

@@ -35,7 +35,9 @@
 //    the stack around the call;
 //  - no-return callees (the body never falls through, never returns and makes no tail call:
 //    a panic helper ending in `unreachable` or an endless `loop`) are kept as calls unless the
-//    body is no larger than the call (1 + its arguments): they sit on cold paths;
+//    body is at most one node larger than the call (1 + its arguments: `(loop (br 0))` for a
+//    call without arguments), or it has a single call site and nothing else refers to it (its
+//    body then moves, so no code is copied): they sit on cold paths;
 //  - tiny callees (≤ ALWAYS_INLINE_SIZE = 5 nodes, or no larger than the call) are always inlined;
 //  - a callee with a single call site is inlined: whatever its size when nothing else refers to
 //    it (its body moves; dead-functions drops the original), up to
@@ -47,13 +49,14 @@
 //  - any callee of at most `inlineMaxSize` nodes (default DEFAULT_INLINE_MAX_SIZE = 7) is
 //    inlined at every site; exported callees stay exported (their definition is kept). 7 is
 //    what measured best on the corpus with the whole -O3 pipeline (node bench/quality.js totals,
-//    2026-11-24, after dead-arguments and merge-similar-functions landed; merge-similar-functions
-//    only merges bodies above this budget): loom 3 → 24,839 instrs, 5 → 24,839, 6 → 24,829,
-//    7 → 24,811, 8 → 24,897, 10 → 24,987, 15 → 24,985, 20 → 25,073, 30 → 26,003; gale 932 for
-//    6 to 20 (971 at 30), 920 at 5 and below, but that keeps gust_fused's 7-node init-once
-//    helper as a function called three times, which costs more on a naive backend (Liftoff x64
-//    gale total 2,022 at 5 against 1,994 at 7 and 10). Earlier, before the cleanup propagated
-//    constants, 10 was best (issue254 alone: 5 → 37,414, 10 → 37,225, 40 → 38,600);
+//    2026-11-24, with dead-arguments, inline-settle and merge-similar-functions, which only
+//    merges bodies above this budget): loom 3 → 25,072 instrs, 5 → 25,072, 6 → 25,062,
+//    7 → 24,977, 8 → 25,063, 10 → 25,153, 15 → 25,151, 20 → 25,328; gale 902 from 6 to 20,
+//    890 at 5 and below, but that keeps gust_fused's 7-node init-once helper as a function called
+//    three times, which costs more on a naive backend (Liftoff x64 gale total, measured before
+//    inline-settle: 2,022 at 5 against 1,994 at 7 and 10; 1,751 at 7 now). Earlier, before the
+//    cleanup propagated constants, 10 was best (issue254 alone: 5 → 37,414, 10 → 37,225,
+//    40 → 38,600);
 //  - `inlineFunctions` (names from the name section, or function indices) are inlined at every
 //    site unless recursive, whatever their size, and even when they do not return;
 //  - a caller stops growing past MAX_CALLER_SIZE nodes (forced callees aside), and never gets
@@ -202,7 +205,7 @@ interface CalleeInfo {
   noReturn: boolean;
   /** Contains return_call / return_call_indirect. */
   tailCalls: boolean;
-  /** Contains a loop. */
+  /** Contains a loop that can be left (endless loops, a panic's abort, do not count). */
   loops: boolean;
 }
 
@@ -222,7 +225,12 @@ function calleeInfo(cx: PassContext, m: Module, g: Func): CalleeInfo {
     if (x.op === O.local_get) read[x.index] = 1;
     else if (x.op === O.local_set || x.op === O.local_tee) written[x.index] = 1;
     else if (x.op === O.return_call || x.op === O.return_call_indirect) tailCalls = true;
-    else if (x.op === O.loop) loops = true;
+    else if (x.op === O.loop && !loops) {
+      // an endless loop (a panic's abort: never left, never falls through) does no work per
+      // call: it is not the kind of loop this flag is about
+      const lfx = cx.effects(g).get(x);
+      loops = !(lfx.noFallThrough && !lfx.branchesOut);
+    }
     for (const k of x.kids) stack.push(k);
     for (const k of x.body) stack.push(k);
     if (x.alt !== null) for (const k of x.alt) stack.push(k);
@@ -306,7 +314,8 @@ export const inline: ModulePass = {
         const isForced = forced[gi] === 1;
         if (!isForced) {
           const small = x.size <= callCost;
-          if (x.noReturn && !small) return e;
+          const moves = cg.sites[gi] === 1 && cg.referenced[gi] === 0; // the body moves: no copy
+          if (x.noReturn && x.size > callCost + 1 && !moves) return e;
           const tiny = small || x.size <= ALWAYS_INLINE_SIZE;
           // a single site: the body moves (or, when the callee stays referenced, is copied once)
           const single = cg.sites[gi] === 1 &&

@@ -5,13 +5,42 @@ export type Level = 0 | 1 | 2 | 3 | 's' | 'z';
 /** The per-function cleanup that lets rewritten code settle (run after each big change). */
 function cleanup(): string[] {
   return [
-    'dce', //                        drop code after branches, traps and returns first: less to look at
     'remove-unused-brs', //          branches to the next instruction, if(br) -> br_if, if -> select
     'optimize-instructions', //      algebraic identities; folds constants the previous steps exposed
     'precompute', //                 constant folding, constant if/select/br_if
+    'dce', //                        code after branches, traps and returns, also those precompute just made
+    //                               (br_if 1 -> br): a cleanup leaves no dead code (no dead call sites for
+    //                               the inliner, none in the output for a second run to find)
     'simplify-locals', //            sink single-use sets into their use, form tees, drop dead sets
     'vacuum', //                     nops, drops of pure values, empty blocks left by the above
     'merge-blocks', //               flatten nested blocks the previous passes produced
+  ];
+}
+
+/**
+ * What follows the last inline round: the module and the functions that received inlined code
+ * settle (inline-settle runs it again after each round of its own, on the changed functions).
+ */
+export function afterInline(): string[] {
+  return [
+    'dead-tables-globals', //         globals only the inlined callees used
+    'dead-functions', //              inlined single-use callees are now unreachable
+    ...cleanup(),
+    'stack-sroa', //                  store->load forwarding through the shadow stack (frames only with --assume-private-stack)
+    'seam-sroa', //                   split packed i64/i32 carriers into one i32 local per field
+    ...cleanup(), //                  fold the unpacking the field split made trivial
+    'redundant-set-elimination', //   sets of values a local already holds
+    'local-cse', //                   repeated pure expressions -> one local
+    ...cleanup(), //                  a second round catches what CSE and RSE exposed
+    'promote-locals', //              forward single-def locals across control flow, drop copies
+    ...cleanup(), //                  fold what the forwarding exposed
+    'lower-br-table', //              a br_table reaching few labels -> compare-and-br_if chain (no earlier: seam-sroa reads tables)
+    'coalesce-locals', //             locals never live together share an index; copies between them vanish
+    'fold-if-heads', //               statements both arms of an if start with, once above it (stack code: after the code movers)
+    'vacuum', //                      drops and nops coalescing left
+    'const-hoist', //                 repeated non-immediate constants once per function (targets other than generic)
+    'dead-locals', //                 locals nothing reads any more
+    'reorder-locals', //              most-used locals first: smaller indices, fewer declarations
   ];
 }
 
@@ -34,30 +63,17 @@ export function pipeline(level: Level): string[] {
         'dead-functions', //          ... and the copies, with everything else unreachable, go away
         'dead-arguments', //          unread/always-constant parameters, always-dropped results (the cleanup folds the constants)
         ...cleanup(), //              simplify callees first, so the inliner sees their real size
-        'dce', //                     code the cleanup made dead (br_if -> br) is no call site and no size
         'inline', //                  melt small and single-use callees (the seam) into callers
         'dead-tables-globals', //     globals only the inlined callees used
         'dead-functions', //          inlined single-use callees are now unreachable
         'dead-arguments', //          again: fewer call sites after inlining, more constant parameters and dropped results
         'constant-globals', //        globals whose only writes were in code the cleanup removed
         ...cleanup(), //              let the inlined code melt into the caller
-        'dce',
-        'inline', //                  again: callees that shrank in that cleanup now fit (without this
-        'dead-functions', //          round a second -O3 run would still find them: not idempotent)
-        ...cleanup(),
-        'stack-sroa', //              store->load forwarding through the shadow stack (frames only with --assume-private-stack)
-        'seam-sroa', //               split packed i64/i32 carriers into one i32 local per field
-        ...cleanup(), //              fold the unpacking the field split made trivial
-        'redundant-set-elimination', // sets of values a local already holds
-        'local-cse', //               repeated pure expressions -> one local
-        ...cleanup(), //              a second round catches what CSE and RSE exposed
-        'promote-locals', //          forward single-def locals across control flow, drop copies
-        'coalesce-locals', //         locals never live together share an index; copies between them vanish
-        'fold-if-heads', //           statements both arms of an if start with, once above it (stack code: after the code movers)
-        'vacuum', //                  drops and nops coalescing left
-        'const-hoist', //             repeated non-immediate constants once per function (targets other than generic)
-        'dead-locals', //             locals nothing reads any more
-        'reorder-locals', //          most-used locals first: smaller indices, fewer declarations
+        'inline', //                  again: callees that shrank in that cleanup now fit
+        ...afterInline(),
+        'inline-settle', //           inline rounds (each with afterInline) until the inliner finds nothing:
+        //                            what the passes above shrank or made single-use, a second run would inline;
+        //                            then constant-globals again (writes the passes above removed)
         'merge-similar-functions', // bodies equal but for constants -> one function taking them (the bodies are final now)
         'dead-functions', //          members whose calls all moved to the shared function
       ];

@@ -15,13 +15,18 @@
 //
 //  - constant propagation through locals: a `local.get` whose every reaching definition (the
 //    local graph) writes the same constant — `local.set`/`local.tee` of a `*.const`, or the
-//    zero a declared (non-parameter) local starts with — becomes that constant; folding and
+//    zero a declared (non-parameter) local starts with — becomes that constant (a self-copy
+//    `local.set $x (local.get $x)` is no definition of its own: the definitions reaching its
+//    get count instead, so a loop-carried copy does not hide a constant); folding and
 //    propagation alternate for a few rounds (a folded value may make another set constant).
 //    The sets stay: simplify-locals removes those no get reads any more.
 //
 // Why it is sound. A get returns the value of the definition that last wrote its local on the
 // path taken; when every definition that can reach it wrote the same constant bits, the get
-// returns those bits whatever the path, and a constant has no effect. The evaluator implements the spec's numeric semantics bit-exactly. An
+// returns those bits whatever the path, and a constant has no effect. A self-copy writes the
+// value its local held, itself written by one of the definitions reaching the copy's get: by
+// induction over the execution, the closure of definitions through self-copies covers every
+// value the local can hold at the get. The evaluator implements the spec's numeric semantics bit-exactly. An
 // instruction that would trap is never folded (the trap stays, in place). An instruction whose
 // result is a NaN is folded only when it is bitwise (abs, neg, copysign, reinterpret): for every
 // other float instruction the spec makes the NaN's sign and payload nondeterministic, so picking
@@ -41,7 +46,7 @@ import { Eff, O, OPS } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, NONE } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
 import type { Func } from '../ir/module.js';
-import { ENTRY } from '../analysis/local-graph.js';
+import { ENTRY, type Def } from '../analysis/local-graph.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
 
@@ -207,22 +212,35 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   const types = cx.module.localTypes(f);
   const repl = new Map<Expr, Expr>();
   const zeros = new Map<number, Expr | null>();
-  for (const get of g.gets()) {
-    const defs = g.getSets(get);
-    if (defs.size === 0) continue; // dead code
+  /** The constant every definition reaching `get` writes, through self-copies, or null. */
+  const constantOf = (get: Expr): Expr | null => {
     let val: Expr | null = null;
-    for (const d of defs) {
-      let c: Expr | null;
-      if (d === ENTRY) {
-        if (g.isParam(get.index)) { val = null; break; }
-        if (!zeros.has(get.index)) zeros.set(get.index, zeroConst(types[get.index]));
-        c = zeros.get(get.index)!;
-      } else {
-        c = d.kids.length === 1 && constValue(d.kids[0]) !== undefined ? d.kids[0] : null;
+    const seen = new Set<Def>();
+    const work: Expr[] = [get];
+    while (work.length > 0) {
+      for (const d of g.getSets(work.pop()!)) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        let c: Expr | null;
+        if (d === ENTRY) {
+          if (g.isParam(get.index)) return null;
+          if (!zeros.has(get.index)) zeros.set(get.index, zeroConst(types[get.index]));
+          c = zeros.get(get.index)!;
+        } else if (d.kids.length === 1 && d.kids[0].op === O.local_get && d.kids[0].index === d.index) {
+          work.push(d.kids[0]); // a self-copy writes what the local held: its definitions count
+          continue;
+        } else {
+          c = d.kids.length === 1 && constValue(d.kids[0]) !== undefined ? d.kids[0] : null;
+        }
+        if (c === null || (val !== null && !sameConst(val, c))) return null;
+        val = c;
       }
-      if (c === null || (val !== null && !sameConst(val, c))) { val = null; break; }
-      val = c;
     }
+    return val;
+  };
+  for (const get of g.gets()) {
+    if (g.getSets(get).size === 0) continue; // dead code
+    const val = constantOf(get);
     if (val !== null) repl.set(get, makeConst(types[get.index], val.value as Num));
   }
   if (repl.size === 0) return false;

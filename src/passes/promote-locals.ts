@@ -16,7 +16,10 @@
 //     A function left without pops becomes visible to every pass that skips stack code
 //     (simplify-locals, rse, vacuum, merge-blocks, the inliner...); coalesce-locals puts the
 //     values that can wait on the stack back there at the end. Only values taken from a
-//     block's parameters (or from a multi-value root) stay pops.
+//     block's parameters (or from a multi-value root) stay pops. Before that, a value set from
+//     the stack into a local and read right back (`local.set $a (pop) local.set $b (pop)
+//     local.get $b local.get $a`: a multi-value result passed on) stays on the stack instead
+//     (stack-flow.ts): the round trip goes, pops with it, and often the last ones of the function.
 //  2. Copy propagation: a get of `a` whose only definition is the copy `a = b` (`local.set` or
 //     `local.tee` of `local.get b` or of `local.tee b ...`) reads `b` instead when `b` cannot
 //     have been written on any path from that copy to the get (available copies: a forward
@@ -83,6 +86,7 @@ import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
 import { removeDeadSets, removeNodes } from './redundant-set-elimination.js';
 import { simplifyLocals } from './simplify-locals.js';
+import { leadingPops, stackify } from './stack-flow.js';
 
 /** Rounds of the whole pass (fresh analyses each) at most. */
 const MAX_ROUNDS = 4;
@@ -102,36 +106,6 @@ export function firstLeaf(e: Expr): Expr {
 }
 
 // ---- 1. pops back into trees ------------------------------------------------------------
-
-export interface PopSite {
-  parent: Expr;
-  index: number;
-}
-
-/** The `pop` operands of `root` taking values from its list's stack, in emission order. */
-export function leadingPops(root: Expr): PopSite[] {
-  const out: PopSite[] = [];
-  const nodes: Expr[] = [root];
-  const next: number[] = [0];
-  while (nodes.length > 0) {
-    const top = nodes.length - 1;
-    const e = nodes[top];
-    const i = next[top];
-    if (i >= e.kids.length) {
-      nodes.pop();
-      next.pop();
-      continue;
-    }
-    next[top] = i + 1;
-    const k = e.kids[i];
-    if (k.op === O.pop) out.push({ parent: e, index: i });
-    else if (k.kids.length > 0) {
-      nodes.push(k);
-      next.push(0);
-    }
-  }
-  return out;
-}
 
 interface StackEntry {
   /** The root that produced the value when it may move to a consumer (one value, no pops), else null. */
@@ -627,9 +601,13 @@ export const promoteLocals: FunctionPass = {
     const numParams = cx.module.types[f.type].params.length;
     const embedded = embeddedTarget(cx);
     let changed = false;
-    if (f.hasPops && unpop(f, root, numParams)) {
-      changed = true;
-      cx.changed(f);
+    if (f.hasPops) {
+      // round trips of values already on the stack first (see stack-flow.ts): a pair gone can
+      // make the next one adjacent
+      const nl = cx.module.localTypes(f).length;
+      while (stackify(root, nl, () => buildLocalCfg(root, nl), numParams, true, true) > 0) changed = true;
+      if (unpop(f, root, numParams)) changed = true;
+      if (changed) cx.changed(f);
     }
     const types = cx.module.localTypes(f);
     if (f.hasPops) return changed; // the remaining steps move code: leave stack code alone

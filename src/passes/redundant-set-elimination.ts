@@ -38,8 +38,15 @@ import { FunctionEffects } from '../analysis/effects.js';
 import { Liveness } from '../analysis/liveness.js';
 import type { FunctionPass } from './registry.js';
 
-/** Above this many (block × local) state cells the value numbering is skipped (memory). */
-const MAX_CELLS = 8_000_000;
+/**
+ * Above this many tracked locals × (blocks + edges) — the cost of one sweep of the value
+ * numbering, which may take many sweeps over loops — redundant writes are not looked for (dead
+ * writes still are). Only huge dispatch functions (compiled Go: thousands of blocks and of
+ * locals) come near it; they would take minutes.
+ */
+const MAX_SWEEP_CELLS = 8_000_000;
+/** Sweeps of the value numbering at most (loop nesting depth + 2 suffice in practice). */
+const MAX_SWEEPS = 50;
 
 function constKey(e: Expr): string | null {
   switch (e.op) {
@@ -73,10 +80,36 @@ function zeroKey(t: ValType): string {
 export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], numParams: number): Set<Expr> {
   const out = new Set<Expr>();
   const { numBlocks: nb, actions, actLocal, actIsSet, blockStart, reachable, predStart, preds, succStart, succs } = cfg;
+  const { byLocalStart, byLocal } = cfg;
   const nl = cfg.numLocals;
-  if (actions.length === 0 || nb * nl > MAX_CELLS) return out;
+  if (actions.length === 0) return out;
+  // Only some locals' numbers matter (the state is block × tracked local): a set can be
+  // redundant only when its value is a constant, a get or a tee (any other value gets a number
+  // no local holds yet), so the targets of such sets are tracked, and, transitively, the locals
+  // whose gets or tees are the values of sets of tracked locals.
+  const slot = new Int32Array(nl).fill(-1);
+  const tracked: number[] = [];
+  const track = (v: number): void => {
+    if (slot[v] < 0) { slot[v] = tracked.length; tracked.push(v); }
+  };
+  for (let a = 0; a < actions.length; a++) {
+    if (actIsSet[a] !== 1) continue;
+    const k = actions[a].kids[0];
+    if (k.op === O.local_get || k.op === O.local_tee || constKey(k) !== null) track(actLocal[a]);
+  }
+  for (let t = 0; t < tracked.length; t++) {
+    const v = tracked[t];
+    for (let q = byLocalStart[v]; q < byLocalStart[v + 1]; q++) {
+      const a = byLocal[q];
+      if (actIsSet[a] !== 1) continue;
+      const k = actions[a].kids[0];
+      if (k.op === O.local_get || k.op === O.local_tee) track(k.index);
+    }
+  }
+  const nt = tracked.length;
+  if (nt === 0 || nt * (nb + preds.length) > MAX_SWEEP_CELLS) return out;
   const TOP = -1;
-  const phi = (b: number, v: number) => -2 - (b * nl + v);
+  const phi = (b: number, i: number) => -2 - (b * nt + i);
   let next = 1;
   const consts = new Map<string, number>();
   const constNum = (key: string) => {
@@ -86,9 +119,10 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
   };
   const exprNums = new Map<Expr, number>();
   const actNum = new Int32Array(actions.length);
-  const entry = new Int32Array(nl);
-  for (let v = 0; v < nl; v++) {
-    entry[v] = v < numParams ? next++ : constNum(zeroKey(localTypes[v] ?? I32));
+  const entry = new Int32Array(nt);
+  for (let i = 0; i < nt; i++) {
+    const v = tracked[i];
+    entry[i] = v < numParams ? next++ : constNum(zeroKey(localTypes[v] ?? I32));
   }
   /** The number of the value a set/tee writes (its operand), given the numbers already recorded. */
   const valueNum = (set: Expr): number => {
@@ -101,53 +135,59 @@ export function redundantSets(cfg: LocalCfg, localTypes: readonly ValType[], num
     return n;
   };
 
-  const inS = new Int32Array(nb * nl).fill(TOP);
-  const outS = new Int32Array(nb * nl).fill(TOP);
-  const state = new Int32Array(nl);
-  const queued = new Uint8Array(nb);
-  const work: number[] = [];
-  for (let b = nb - 1; b >= 0; b--) if (reachable[b]) { work.push(b); queued[b] = 1; }
-  let budget = 50 * nb + 10_000;
+  const outS = new Int32Array(nb * nt).fill(TOP);
+  const state = new Int32Array(nt);
+  // Blocks are numbered in execution order (analysis/cfg.ts), so sweeping them in order
+  // settles forward edges within one sweep; each further sweep carries the back edges of one
+  // more loop level. (A LIFO worklist revisited whole regions many times on large functions.)
+  const dirty = new Uint8Array(nb);
+  for (let b = 0; b < nb; b++) dirty[b] = reachable[b];
   // `mark`: record the redundant sets (only on the final sweep, once the numbers are stable)
   const transfer = (b: number, mark: boolean): boolean => {
-    const base = b * nl;
+    const base = b * nt;
     if (b === 0) state.set(entry);
     else {
-      for (let v = 0; v < nl; v++) {
+      for (let i = 0; i < nt; i++) {
         let val = TOP;
         for (let k = predStart[b]; k < predStart[b + 1]; k++) {
-          const o = outS[preds[k] * nl + v];
+          const o = outS[preds[k] * nt + i];
           if (o === TOP) continue;
           if (val === TOP) val = o;
-          else if (val !== o) { val = phi(b, v); break; }
+          else if (val !== o) { val = phi(b, i); break; }
         }
-        state[v] = val;
+        state[i] = val;
       }
     }
-    inS.set(state, base);
     for (let a = blockStart[b]; a < blockStart[b + 1]; a++) {
-      const v = actLocal[a];
-      if (actIsSet[a] === 0) { actNum[a] = state[v]; continue; }
+      const i = slot[actLocal[a]];
+      if (actIsSet[a] === 0) {
+        if (i >= 0) actNum[a] = state[i];
+        continue;
+      }
       const n = valueNum(actions[a]);
-      if (mark && n !== TOP && n === state[v]) out.add(actions[a]);
       actNum[a] = n;
-      state[v] = n;
+      if (i < 0) continue; // (an untracked local: no tracked set reads its number)
+      if (mark && n !== TOP && n === state[i]) out.add(actions[a]);
+      state[i] = n;
     }
     let changed = false;
-    for (let v = 0; v < nl; v++) {
-      if (outS[base + v] !== state[v]) { outS[base + v] = state[v]; changed = true; }
+    for (let i = 0; i < nt; i++) {
+      if (outS[base + i] !== state[i]) { outS[base + i] = state[i]; changed = true; }
     }
     return changed;
   };
-  while (work.length > 0) {
-    if (--budget < 0) return out; // did not settle: change nothing
-    const b = work.pop()!;
-    queued[b] = 0;
-    if (!transfer(b, false)) continue;
-    // successors in reverse so that the lowest-numbered (earliest) one is processed first
-    for (let k = succStart[b + 1] - 1; k >= succStart[b]; k--) {
-      const s = succs[k];
-      if (queued[s] === 0) { queued[s] = 1; work.push(s); }
+  for (let sweep = 0, again = true; again; sweep++) {
+    if (sweep >= MAX_SWEEPS) return out; // did not settle: change nothing
+    again = false;
+    for (let b = 0; b < nb; b++) {
+      if (dirty[b] === 0) continue;
+      dirty[b] = 0;
+      if (!transfer(b, false)) continue;
+      for (let k = succStart[b]; k < succStart[b + 1]; k++) {
+        const t = succs[k];
+        dirty[t] = 1;
+        if (t <= b) again = true;
+      }
     }
   }
   for (let b = 0; b < nb; b++) if (reachable[b]) transfer(b, true);

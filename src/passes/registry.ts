@@ -17,6 +17,7 @@ import { simplifyLocals } from './simplify-locals.js';
 import { redundantSetElimination } from './redundant-set-elimination.js';
 import { localCse } from './local-cse.js';
 import { inline } from './inline.js';
+import { inlineSettle } from './inline-settle.js';
 import { duplicateFunctions } from './duplicate-functions.js';
 import { storeForwarding } from './store-forwarding.js';
 import { stackSroa } from './stack-sroa.js';
@@ -29,6 +30,7 @@ import { foldIfHeads } from './fold-if-heads.js';
 import { deadTablesGlobals } from './dead-tables-globals.js';
 import { deadArguments } from './dead-arguments.js';
 import { mergeSimilarFunctions } from './merge-similar-functions.js';
+import { lowerBrTable } from './lower-br-table.js';
 
 export interface FunctionPass {
   name: string;
@@ -63,6 +65,7 @@ export const PASSES: Pass[] = [
   redundantSetElimination,
   localCse,
   inline,
+  inlineSettle,
   storeForwarding,
   stackSroa,
   promoteLocals,
@@ -74,6 +77,7 @@ export const PASSES: Pass[] = [
   deadTablesGlobals,
   deadArguments,
   mergeSimilarFunctions,
+  lowerBrTable,
 ];
 
 export function findPass(name: string): Pass | undefined {

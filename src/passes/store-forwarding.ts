@@ -29,6 +29,18 @@
 // their block, which continues with the intersection of all arriving states; an if joins its
 // arms; a loop starts empty (the back edge is not analysed). Shared memories are left alone.
 //
+// Profit. Outside a private frame the store stays, so a forward only trades the load for the
+// code that re-reads the value: it is made when that code is no bigger than the load with its
+// address (bytes), counting the tee and local a value found in no local needs (per store, over
+// the loads it serves). Same-width reads (a `local.get`, maybe a reinterpret) always qualify; a
+// constant is extracted right away (a constant); a narrower read of an integer drops the mask
+// or sign-extension when the value's known bits (analysis/known-bits.ts) say it is a no-op.
+// Type-punned partial reads (an f64 read back as 16 bits: reinterpret, wrap, mask) and masks
+// of unknown values are bigger and stay loads: forwarding them grew the code, and did so again
+// on a second run whenever a late pass made an address exact after this one ran (fuzz 10-151).
+// A private frame's loads are always forwarded: stack-sroa removes the frame's stores and the
+// frame once no load is left, which is worth far more than the extraction costs.
+//
 // Why it is sound. The load's bytes lie inside the bytes of a store that ran on every path to
 // it and did not trap (else the load would not run); memory never shrinks, so the load cannot
 // trap either, and removing it removes no trap. Nothing that may write those bytes ran in
@@ -36,21 +48,29 @@
 // store + k reads the stored value shifted right by 8k). The stored value is re-read from a
 // constant, from a local nobody wrote since, or from a fresh local the store tees it into, so
 // it is evaluated once, at the store, as before. A load whose address has side effects (a tee,
-// a call, pops) is kept.
+// a call, a possible trap) is replaced by `(block (drop address) value)`: the address still runs
+// first, and the value is read after it (the walk saw the address's local writes before the
+// load, so a value kept in a local the address overwrites was already moved to a fresh local).
+// An address with `pop` operands is kept.
 //
 // Where. After inline and its cleanup (stack-sroa runs this first): the inlined callee's
 // stores and the caller's loads of a struct returned through memory meet in one function.
 
-import { Expr, i32Const } from '../ir/expr.js';
+import { Expr, f32Const, f64Const, i32Const, i64Const } from '../ir/expr.js';
+import { Writer } from '../binary/writer.js';
+import { writeImmediates, writeOpcode } from '../binary/instr.js';
 import type { Func, Module } from '../ir/module.js';
 import { Eff, Imm, O, OPS, op } from '../ir/opcodes.js';
-import { F32, F64, I32, I64, single, type ValType } from '../ir/types.js';
+import { F32, F64, I32, I64, NONE, single, type ValType } from '../ir/types.js';
 import { walkExecution, forEachExpr } from '../ir/walk.js';
-import { ENTRY, LocalGraph } from '../analysis/local-graph.js';
+import { ENTRY, LocalGraph, type Def } from '../analysis/local-graph.js';
 import type { FunctionEffects } from '../analysis/effects.js';
-import type { Structure } from '../analysis/structure.js';
+import { knownBits, type KnownBits } from '../analysis/known-bits.js';
+import { localFactsFromGraph } from '../analysis/bit-fields.js';
+import { Slot, type Structure } from '../analysis/structure.js';
 import { codeContext, readFunctionBody, MAX_LOCALS, type CodeContext } from '../binary/code-reader.js';
 import { Func as FuncClass } from '../ir/module.js';
+import { scanOps } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
 
@@ -116,6 +136,8 @@ function ctz32(v: number): number {
 const ADD = op('i32.add');
 const SUB = op('i32.sub');
 const AND = op('i32.and');
+const AND64 = op('i64.and');
+const WRAP = op('i32.wrap_i64');
 const OR = op('i32.or');
 const XOR = op('i32.xor');
 const MUL = op('i32.mul');
@@ -131,7 +153,7 @@ export class TrailingZeros {
   private readonly busy = new Set<Expr>();
 
   constructor(
-    private readonly lg: LocalGraph,
+    private readonly lg: Pick<LocalGraph, 'getSets'>,
     private readonly numParams: number,
     private readonly globalTz: (g: number) => number,
   ) {}
@@ -220,44 +242,90 @@ function computeGlobalTz(m: Module): number[] {
     if (gl.type.mutable) mutable.add(g);
   });
   if (mutable.size === 0) return tz;
-  // every global.set of a candidate, with a trailing-zeros evaluator of its function
-  const sets: { ev: TrailingZeros; set: Expr }[] = [];
-  let code: CodeContext | null = null;
-  const lookup = (g: number) => tz[g];
+  // Every global.set of a candidate, evaluated with the current facts, to a fixed point. One
+  // function's tree at a time (found by scanning the bytes; decoded, evaluated, dropped), so a
+  // module where every function moves the stack pointer is never decoded all at once; a round
+  // after the first revisits only the functions whose values read a global's facts.
+  const wanted: ReadonlySet<number> = new Set([O.global_set]);
+  let todo: Func[] = [];
   for (const f of m.funcs) {
-    let tree = f.tree;
-    let numLocals = m.localTypes(f).length;
-    if (tree === null) {
-      const tmp = new FuncClass(f.type);
-      tmp.start = f.start;
-      tmp.end = f.end;
-      tmp.code = f.code;
-      code ??= codeContext(m);
-      tree = readFunctionBody(code, m, tmp);
-      numLocals = m.types[f.type].params.length + tmp.locals.length;
-    }
-    const found: Expr[] = [];
-    forEachExpr([tree], (e) => {
-      if (e.op === O.global_set && mutable.has(e.index)) found.push(e);
+    let hit = false;
+    scanOps(m, f, wanted, (_, g) => {
+      if (mutable.has(g)) hit = true;
     });
-    if (found.length === 0) continue;
-    const numParams = m.types[f.type].params.length;
-    const ev = new TrailingZeros(new LocalGraph(tree, { numLocals, numParams }), numParams, lookup);
-    for (const set of found) sets.push({ ev, set });
+    if (hit) todo.push(f);
   }
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const { ev } of sets) ev.reset();
-    for (const { ev, set } of sets) {
-      const t = ev.of(set.kids[0]);
-      if (t < tz[set.index]) {
-        tz[set.index] = t;
-        changed = true;
+  let code: CodeContext | null = null;
+  // a function is evaluated again only when a global it read was lowered after it looked
+  let version = 0;
+  const lowered = new Int32Array(tz.length);
+  const lower = (g: number, t: number): void => {
+    tz[g] = t;
+    lowered[g] = ++version;
+  };
+  while (todo.length > 0) {
+    const again: { f: Func; at: number; reads: number[] }[] = [];
+    for (const f of todo) {
+      const at = version;
+      let tree = f.tree;
+      let numLocals = m.localTypes(f).length;
+      if (tree === null) {
+        const tmp = new FuncClass(f.type);
+        tmp.start = f.start;
+        tmp.end = f.end;
+        tmp.code = f.code;
+        code ??= codeContext(m);
+        tree = readFunctionBody(code, m, tmp);
+        numLocals = m.types[f.type].params.length + tmp.locals.length;
       }
+      const found: Expr[] = [];
+      forEachExpr([tree], (e) => {
+        if (e.op === O.global_set && mutable.has(e.index)) found.push(e);
+      });
+      const numParams = m.types[f.type].params.length;
+      const reads: number[] = [];
+      const globalTz = (g: number): number => {
+        reads.push(g);
+        return tz[g];
+      };
+      // First with every set of a local as its definitions (plus the initial value): a sound
+      // bound without a local graph. Only when that bound would lower a global's facts is
+      // the precise answer needed (the local graph of a huge function costs far more).
+      const coarse = new TrailingZeros(allSetsOf(tree), numParams, globalTz);
+      if (!found.every((set) => coarse.of(set.kids[0]) >= tz[set.index])) {
+        const ev = new TrailingZeros(new LocalGraph(tree, { numLocals, numParams }), numParams, globalTz);
+        for (const set of found) {
+          const t = ev.of(set.kids[0]);
+          if (t < tz[set.index]) lower(set.index, t);
+        }
+      }
+      if (reads.length > 0) again.push({ f, at, reads });
     }
+    todo = again.filter((x) => x.reads.some((g) => lowered[g] > x.at)).map((x) => x.f);
   }
   return tz;
 }
+
+/** Flow-insensitive definitions: every set of the get's local, and its initial value. */
+function allSetsOf(root: Expr): Pick<LocalGraph, 'getSets'> {
+  let byLocal: Map<number, Set<Def>> | null = null;
+  return {
+    getSets(get: Expr): ReadonlySet<Def> {
+      if (byLocal === null) {
+        const map = new Map<number, Set<Def>>();
+        forEachExpr([root], (e) => {
+          if (e.op !== O.local_set && e.op !== O.local_tee) return;
+          let d = map.get(e.index);
+          if (d === undefined) map.set(e.index, (d = new Set<Def>([ENTRY])));
+          d.add(e);
+        });
+        byLocal = map;
+      }
+      return byLocal.get(get.index) ?? ENTRY_ONLY;
+    },
+  };
+}
+const ENTRY_ONLY: ReadonlySet<Def> = new Set<Def>([ENTRY]);
 
 // ---- exact addresses ---------------------------------------------------------------------------
 
@@ -487,8 +555,9 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
             // where the value can be found again: a constant, the local it was read from or
             // teed into (until that local is written), else a fresh local
             const v = e.kids[1];
-            const inLocal = v.op === O.local_get || v.op === O.local_tee;
-            const src: Src = inLocal ? 'local' : isConst(v) ? 'const' : 'tee';
+            const c = isConst(v) || (v.op === O.local_tee && isConst(v.kids[0]));
+            const inLocal = !c && (v.op === O.local_get || v.op === O.local_tee);
+            const src: Src = c ? 'const' : inLocal ? 'local' : 'tee';
             next.push(new Entry(e.index, a.root, a.d, st.bytes, e, src, inLocal ? v.index : -1, aPriv));
             if (next.length > MAX_ENTRIES) next.splice(Math.max(0, next.findIndex((x) => !x.priv)), 1); // forget the oldest
           }
@@ -550,29 +619,80 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
     },
   });
 
+  // choose: a private frame's loads always go (stack-sroa removes the frame once none is
+  // left); any other load only where its replacement is no bigger (see the header)
+  const numParams = m.types[f.type].params.length;
+  const freshLocal = numParams + f.locals.length; // the index a fresh tee local would get
+  const chosen: { c: Candidate; repl: Expr; get: Expr | null }[] = [];
+  // facts about stored integer values (computed on the tree before any rewrite)
+  let facts: ((g: Expr) => KnownBits | null) | null = null;
+  const bitsOf = (v: Expr): KnownBits | null => {
+    if (v.type.length !== 1 || (v.type[0] !== I32 && v.type[0] !== I64)) return null;
+    facts ??= localFactsFromGraph(model.lg, numParams, (e, local) => knownBits(e, { local }));
+    return knownBits(v, { local: facts });
+  };
+  const demanded = (e: Expr, depth: number) => demandedBits(e, model, depth);
+  const byStore = new Map<Expr, { c: Candidate; repl: Expr; get: Expr | null; gain: number }[]>();
+  for (const c of cands) {
+    if (c.list[c.index] !== c.load) continue;
+    const addr = c.load.kids[0];
+    const addrFx = fx.get(addr);
+    if (addrFx.hasPops) continue;
+    const en = c.entry;
+    const st = STORES.get(en.store.op)!;
+    const ld = LOADS.get(c.load.op)!;
+    let repl: Expr;
+    let get: Expr | null = null;
+    const v = en.store.kids[1];
+    if (en.src === 'const') repl = constExtract(v.op === O.local_tee ? v.kids[0] : v, st.bytes, c.d - en.d, ld);
+    else {
+      get = localGet(en.src === 'local' ? en.local : freshLocal, st.type);
+      repl = extract(get, st.type, c.d - en.d, ld, bitsOf(v), demanded(c.load, 0));
+    }
+    // size: the load against the value that replaces it; an address with effects stays (the
+    // block and drop that keep it running are flattened by merge-blocks and vacuum, so they are
+    // not counted), a pure one goes with the load
+    const gain = encodedSize(c.load) - encodedSize(repl) - (addrFx.hasSideEffects() ? encodedSize(addr) : 0);
+    // an address with effects (a tee, a call, a trap) still runs, first, as a statement
+    if (addrFx.hasSideEffects()) repl = valueBlock(repl, [new Expr(O.drop, NONE, [addr])]);
+    if (en.priv) {
+      chosen.push({ c, repl, get });
+      continue;
+    }
+    if (gain < 0) continue;
+    let list = byStore.get(en.store);
+    if (list === undefined) byStore.set(en.store, (list = []));
+    list.push({ c, repl, get, gain });
+  }
+  const teed = new Set<Expr>(chosen.filter((x) => x.c.entry.src === 'tee').map((x) => x.c.entry.store));
+  for (const [store, list] of byStore) {
+    // a value found in no local yet needs a tee at the store and a local declaration: the
+    // loads that read it that way must save that much together
+    let viaTee = teed.has(store);
+    if (!viaTee) {
+      let total = 0;
+      for (const x of list) if (x.c.entry.src === 'tee') total += x.gain;
+      viaTee = total >= teeCost(freshLocal);
+    }
+    for (const x of list) if (x.c.entry.src !== 'tee' || viaTee) chosen.push(x);
+  }
+
   // rewrite: loads first (a load may be the value operand of a store that gets a tee below)
   const forwarded = new Set<Expr>();
   const tees = new Map<Expr, number>();
-  const numParams = m.types[f.type].params.length;
-  for (const c of cands) {
-    if (c.list[c.index] !== c.load) continue;
-    if (fx.get(c.load.kids[0]).hasSideEffects()) continue;
+  for (const { c, repl, get } of chosen) {
     const en = c.entry;
-    const st = STORES.get(en.store.op)!;
-    let src: Expr;
-    if (en.src === 'const') src = cloneConst(en.store.kids[1]);
-    else if (en.src === 'local') src = localGet(en.local, st.type);
-    else {
+    if (en.src === 'tee') {
       let t = tees.get(en.store);
       if (t === undefined) {
         if (numParams + f.locals.length >= MAX_LOCALS) continue;
         t = numParams + f.locals.length;
-        f.locals.push(st.type);
+        f.locals.push(STORES.get(en.store.op)!.type);
         tees.set(en.store, t);
       }
-      src = localGet(t, st.type);
+      get!.index = t;
     }
-    c.list[c.index] = extract(src, st.type, c.d - en.d, LOADS.get(c.load.op)!);
+    c.list[c.index] = repl;
     forwarded.add(c.load);
   }
   for (const [store, t] of tees) {
@@ -584,14 +704,43 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
   return { changed: forwarded.size > 0, forwarded };
 }
 
-function isConst(e: Expr): boolean {
-  return e.op === O.i32_const || e.op === O.i64_const || e.op === O.f32_const || e.op === O.f64_const;
+/** `(block (result t) statements... value)`: the statements run, then the block yields `value`. */
+function valueBlock(value: Expr, statements: Expr[]): Expr {
+  const b = new Expr(O.block, value.type);
+  b.index = -1;
+  b.params = NONE;
+  b.body = [...statements, value];
+  return b;
 }
 
-function cloneConst(e: Expr): Expr {
-  const c = new Expr(e.op, e.type);
-  c.value = e.value;
-  return c;
+const SIZER = new Writer(64);
+
+/** Bytes `e` and its operands take in the code section (branch labels and block types: one byte). */
+export function encodedSize(e: Expr): number {
+  let n = 0;
+  forEachExpr([e], (x) => {
+    const info = OPS[x.op];
+    if (x.op === O.pop) return;
+    SIZER.len = 0;
+    writeOpcode(SIZER, info);
+    writeImmediates(SIZER, info, x, x.params);
+    n += SIZER.len;
+    if (info.imm === Imm.block || info.imm === Imm.label) n++; // block type / label depth
+    else if (info.imm === Imm.brTable) n += 1 + (x.targets?.length ?? 0);
+    if (x.isLabel()) n += x.alt !== null ? 2 : 1; // end (and else)
+  });
+  return n;
+}
+
+/** Bytes a tee into local `index` adds, with its share of a local declaration. */
+function teeCost(index: number): number {
+  SIZER.len = 0;
+  SIZER.u32(index);
+  return 1 + SIZER.len + 1;
+}
+
+function isConst(e: Expr): boolean {
+  return e.op === O.i32_const || e.op === O.i64_const || e.op === O.f32_const || e.op === O.f64_const;
 }
 
 function localGet(i: number, t: ValType): Expr {
@@ -617,12 +766,25 @@ function constOf(t: ValType, v: bigint): Expr {
   return c;
 }
 
+/** What a load of `ld` reads at byte `shift` of a store of `storeBytes` bytes of the constant `c`: a constant. */
+export function constExtract(c: Expr, storeBytes: number, shift: number, ld: AccessInfo): Expr {
+  const v = c.value as number | bigint;
+  const bits = BigInt.asUintN(storeBytes * 8, typeof v === 'bigint' ? v : BigInt(v));
+  let x = (bits >> BigInt(shift * 8)) & ((1n << BigInt(ld.bytes * 8)) - 1n);
+  if (ld.signed) x = BigInt.asIntN(ld.bytes * 8, x);
+  if (ld.type === I32) return i32Const(Number(BigInt.asIntN(32, x)));
+  if (ld.type === I64) return i64Const(x);
+  if (ld.type === F32) return f32Const(Number(BigInt.asUintN(32, x)));
+  return f64Const(x);
+}
+
 /**
  * The value a load of `ld` reads at byte `shift` of a store of `storeType` whose operand is
  * `src`: the operand as bits, shifted right by 8*shift, cut to the load's width, zero- or
- * sign-extended to its type (wasm is little-endian).
+ * sign-extended to its type (wasm is little-endian). `kb`: what is known of the stored value's
+ * bits; `demand`: the low bits of the result its user needs (see `demandedBits`).
  */
-export function extract(src: Expr, storeType: ValType, shift: number, ld: AccessInfo): Expr {
+export function extract(src: Expr, storeType: ValType, shift: number, ld: AccessInfo, kb: KnownBits | null = null, demand = 64): Expr {
   const full = storeType === I32 || storeType === F32 ? 4 : 8;
   if (shift === 0 && storeType === ld.type && ld.bytes === full) return src; // same type, full width
   // the stored bits as an integer
@@ -643,13 +805,59 @@ export function extract(src: Expr, storeType: ValType, shift: number, ld: Access
     x = un(ld.signed && bits === 32 ? 'i64.extend_i32_s' : 'i64.extend_i32_u', x);
     if (bits === 32) done = true;
   }
-  if (!done && bits < lw) {
+  // the extension is left out when the user needs no more bits than the load reads (`demand`),
+  // or when the bits it replaces, as bits of the stored value (those past its width are zeros
+  // after the shift), are known zero: the value has that form already
+  const already = demand <= bits || knownZeroBits(kb, shift * 8 + bits - (ld.signed ? 1 : 0), Math.min(full * 8, shift * 8 + lw));
+  if (!done && bits < lw && !already) {
     if (ld.signed) x = un(`${lp}.extend${bits}_s`, x);
     else x = bin(`${lp}.and`, x, constOf(lt, (1n << BigInt(bits)) - 1n));
   }
   if (ld.type === F32) x = un('f32.reinterpret_i32', x);
   else if (ld.type === F64) x = un('f64.reinterpret_i64', x);
   return x;
+}
+
+/**
+ * The low bits of `e`'s value its users need: a narrow store's width, 32 under a wrap, the
+ * mask's length under an `and` with a constant; through a set or tee (depth 0 only) the most
+ * any get it reaches (and the tee's own user) needs. Otherwise, and for anything else, all.
+ * A value whose higher bits change is then the same to every user.
+ */
+export function demandedBits(e: Expr, model: AddressModel, depth: number): number {
+  const w = e.type.length === 1 && e.type[0] === I64 ? 64 : 32;
+  const p = model.st.parent(e);
+  if (p === null || model.st.slot(e) !== Slot.kid) return w;
+  const i = model.st.index(e);
+  const st = STORES.get(p.op);
+  if (st !== undefined) return i === 1 ? Math.min(w, st.bytes * 8) : w;
+  if (p.op === WRAP) return 32;
+  if (p.op === AND || p.op === AND64) {
+    const k = p.kids[1 - i];
+    if (k.op === O.i32_const) return 32 - Math.clz32(k.value as number);
+    if (k.op === O.i64_const) return BigInt.asUintN(64, k.value as bigint).toString(2).length - (k.value === 0n ? 1 : 0);
+    return w;
+  }
+  if ((p.op === O.local_set || p.op === O.local_tee) && depth === 0) {
+    let d = p.op === O.local_tee ? demandedBits(p, model, 1) : 0;
+    let gets: ReadonlySet<Expr>;
+    try {
+      gets = model.lg.setGets(p);
+    } catch {
+      return w;
+    }
+    for (const g of gets) if (d < w) d = Math.max(d, demandedBits(g, model, 1));
+    return d;
+  }
+  return w;
+}
+
+/** Whether bits [lo, hi) of a value with the facts `kb` (null: none) are all known zero (true when empty). */
+function knownZeroBits(kb: KnownBits | null, lo: number, hi: number): boolean {
+  if (lo >= hi) return true;
+  if (kb === null) return false;
+  if (kb.width === 32) return kb.knownZero((2 ** hi - 2 ** lo) >>> 0);
+  return kb.knownZero((1n << BigInt(hi)) - (1n << BigInt(lo)));
 }
 
 /** Whether the body has at least one scalar store and one scalar load (else nothing to do). */

@@ -16,6 +16,10 @@
 //   kind: unreachable, integer divide by zero, integer overflow, out-of-bounds memory access,
 //   invalid conversion to integer. A trap ends the function with the memory and globals of that
 //   moment, which the host can see, so a store moved across a trapping instruction is caught.
+// - Endless loops (`isEndlessLoop`: no way out, never falls through, nothing observable inside,
+//   such as a Rust panic's `(loop $l (br $l))`): entering one ends the function with the outcome
+//   kind DIVERGES (not a trap, compared like one: the same inputs must diverge on both sides,
+//   after the same calls, with the same state).
 // - Linear memory: an SMT array from 32-bit addresses to bytes per memory, loads and stores of
 //   every width little-endian, byte by byte. The size in pages is a free input (between the
 //   declared minimum and maximum); an access traps iff its effective address + width exceeds
@@ -37,8 +41,8 @@
 //   state, in the same order (the world is threaded), so the call sequence is compared. At the
 //   second level, calls to defined functions that are loop-free are encoded by executing the
 //   callee's body (so the inliner's changes are proven); others stay uninterpreted. Module
-//   invariants (Inputs.invariants: a private global's alignment) are assumed at entry and
-//   after a call that started in a state where they hold.
+//   invariants (Inputs.invariants and .constants: a private global's alignment, or its value when
+//   nothing writes it) are assumed at entry and after a call that started in a state where they hold.
 // - Floats are bit patterns (BV32/BV64). abs, neg, copysign, reinterpret, loads, stores,
 //   constants and select are exact bit operations at every level. At the first level every
 //   other float instruction (arithmetic, comparisons, conversions, truncations and their traps)
@@ -60,7 +64,7 @@
 //   per function.
 // - Stack code that is not a tree (`pop` operands, values left below a statement, multi-value
 //   blocks and calls) is executed on the same value stack as everything else.
-// - Unsupported (the function is not verified): loops that loop (a branch to a loop label),
+// - Unsupported (the function is not verified): other loops that loop (a branch to a loop label),
 //   SIMD except v128 constants/loads/stores/locals, atomics, accesses to a shared memory
 //   (other threads), formulas over 400,000 terms.
 //
@@ -71,10 +75,10 @@
 
 import { Expr, labelTypes } from '../ir/expr.js';
 import type { ConstExpr, Limits } from '../ir/module.js';
-import { accessBits, O, OPS, op as opId } from '../ir/opcodes.js';
+import { accessBits, Eff, O, OPS, op as opId } from '../ir/opcodes.js';
 import type { FuncType, Type, ValType } from '../ir/types.js';
 import { BOOL, MEM, TABLE, Unsupported, WORLD, type Smt, type Sort, type Term } from './smt.js';
-import { NumericEncoder, sortOf, TRAP } from './smt-numeric.js';
+import { DIVERGES, NumericEncoder, sortOf, TRAP } from './smt-numeric.js';
 
 function sigKey(t: FuncType): string {
   return `${t.params.join('.')}>${t.results.join('.')}`;
@@ -90,6 +94,9 @@ export interface GlobalInfo {
   /** The initializer of a defined global, or null for an import. */
   init: ConstExpr | null;
 }
+
+/** A global's constant value: bits of a number or null reference, or a reference to a function (by key). */
+export type GlobalValue = { bits: bigint; width: number } | { func: string };
 
 /** A body to execute: the function's tree, its locals and signature, and the module it lives in. */
 export interface FunctionSource {
@@ -187,6 +194,11 @@ export class Inputs {
    * in a state where they hold.
    */
   invariants = new Map<string, number>();
+  /**
+   * Module invariants: global key -> the value a private global never changes from (no function
+   * writes it; see PassVerifier.invariants). Assumed like the alignments.
+   */
+  constants = new Map<string, GlobalValue>();
 
   constructor(readonly b: Smt, readonly params: readonly ValType[], mutable: { key: string; type: ValType }[], readonly shape: Shape) {
     const sorted = [...mutable].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
@@ -264,16 +276,27 @@ export class Inputs {
    */
   callFacts(calls: { before: Term[]; after: Term[] }[]): Term[] {
     const b = this.b;
-    if (this.invariants.size === 0) return [];
+    if (this.invariants.size === 0 && this.constants.size === 0) return [];
     const all = (vals: Term[]) => b.and(...vals.map((v, i) => this.invariant(this.slots[i], v)));
     return calls.map((c) => b.implies(all(c.before), all(c.after))).filter((t) => t !== b.T);
   }
 
   /** The invariant of global `key` on its value `v` (true when it has none). */
   invariant(key: string, v: Term): Term {
+    const b = this.b;
     const k = this.invariants.get(key);
-    if (k === undefined || k === 0 || v.sort <= 0) return this.b.T;
-    return this.b.eq(this.b.extract(k - 1, 0, v), this.b.bv(0, k));
+    const c = this.constant(key);
+    const facts: Term[] = [];
+    if (k !== undefined && k > 0 && v.sort > 0) facts.push(b.eq(b.extract(k - 1, 0, v), b.bv(0, k)));
+    if (c !== null && c.sort === v.sort) facts.push(b.eq(v, c));
+    return b.and(...facts);
+  }
+
+  /** The value of a global that never changes (see `constants`), or null. */
+  constant(key: string): Term | null {
+    const c = this.constants.get(key);
+    if (c === undefined) return null;
+    return 'func' in c ? this.funcRef(c.func) : this.b.bv(c.bits, c.width);
   }
 
   /**
@@ -367,6 +390,11 @@ function scan(tree: Expr, stable: boolean): { reason: string | null; nodes: numb
   while (stack.length > 0) {
     const e = stack.pop()!;
     nodes++;
+    if (e.op === O.loop && isEndlessLoop(e)) {
+      // executed as far as its entry (its operands), then the function diverges: its body is never encoded
+      for (const k of e.kids) stack.push(k);
+      continue;
+    }
     if (e.target !== null && e.target.op === O.loop) reason = 'loop';
     if (e.targets !== null) for (const t of e.targets) if (t.op === O.loop) reason = 'loop';
     if (reason === null && !isSupportedOp(e.op)) reason = OPS[e.op].name;
@@ -377,6 +405,40 @@ function scan(tree: Expr, stable: boolean): { reason: string | null; nodes: numb
   const r = { reason, nodes };
   if (stable) reasons.set(tree, r);
   return r;
+}
+
+/** What an endless loop may not do inside: anything observable, anything that may trap or leave. */
+const NOT_ENDLESS = Eff.trap | Eff.writeMem | Eff.writeTable | Eff.writeLocal | Eff.writeGlobal | Eff.call | Eff.growMem | Eff.data;
+
+/**
+ * An endless loop: it can never be left and does nothing observable. Its body ends with a `br`
+ * back to it (so it never falls through), every branch inside targets the loop or a label
+ * inside it (no way out: no `return`, no branch to an outer label), and nothing inside has an
+ * effect or may trap (no calls, stores, global or local writes, memory growth, segment drops,
+ * atomics; only reads, pure computations and branches). Entering it, the function diverges:
+ * an outcome of its own (`DIVERGES`), with the state and world of that moment. The Rust panic
+ * "abort" `(loop $l (br $l))` is one. (Any loop meeting these conditions runs forever whatever
+ * its values: they can only pick the inner path to the next branch, and no path leaves.)
+ */
+export function isEndlessLoop(loop: Expr): boolean {
+  const body = loop.body;
+  const last = body[body.length - 1];
+  if (last === undefined || last.op !== O.br || last.target !== loop) return false;
+  // a pre-order walk: the labels enclosing a branch (its only possible targets) are seen before it
+  const inside = new Set<Expr>([loop]);
+  const stack: Expr[] = body.slice();
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    const info = OPS[e.op];
+    if ((info.effects & NOT_ENDLESS) !== 0 || info.prefix === 0xfe || e.op === O.return) return false;
+    if (e.op === O.block || e.op === O.loop || e.op === O.if) inside.add(e);
+    if (e.target !== null && !inside.has(e.target)) return false;
+    if (e.targets !== null) for (const t of e.targets) if (!inside.has(t)) return false;
+    for (const k of e.kids) stack.push(k);
+    for (const k of e.body) stack.push(k);
+    if (e.alt) for (const k of e.alt) stack.push(k);
+  }
+  return true;
 }
 
 const SUPPORTED = new Set<number>();
@@ -625,7 +687,16 @@ export class FunctionEncoder {
       case O.unreachable:
         this.trap(b.T, b.bv(TRAP.unreachable, 8));
         return;
-      case O.block: case O.loop:
+      case O.loop:
+        if (isEndlessLoop(e)) {
+          // it runs forever: the function ends here, diverging, with the effects made so far
+          this.trap(b.T, b.bv(DIVERGES, 8));
+          this.vals.push(...this.zeros(e.type));
+          return;
+        }
+        this.openLabel(e, args, e.body, new Task(T_END, e));
+        return;
+      case O.block:
         this.openLabel(e, args, e.body, new Task(T_END, e));
         return;
       case O.if: {

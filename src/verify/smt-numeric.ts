@@ -26,6 +26,13 @@ export const TRAP = {
   table: 6,
 } as const;
 
+/**
+ * The outcome `kind` of a function that diverges: it entered an endless loop (see
+ * smt-function.ts, isEndlessLoop). Not a trap, but an ending of its own, compared like one: a
+ * change must keep it on the same inputs, with the same effects before it.
+ */
+export const DIVERGES = 7;
+
 export const TRAP_NAMES: Record<number, string> = {
   1: 'unreachable', 2: 'integer divide by zero', 3: 'integer overflow', 4: 'out of bounds memory access',
   5: 'invalid conversion to integer', 6: 'out of bounds table access',

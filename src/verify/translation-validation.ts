@@ -15,14 +15,23 @@
 //   callees are executed in place, floats use the FP theory, bulk operations are exact array
 //   lambdas. unsat: proven; sat: disproven.
 // - both levels assume the module invariants (PassVerifier.invariants: the alignment of private
-//   globals such as the shadow-stack pointer, proven by induction over the module), since a
-//   pass may rely on them (store forwarding does); a per-function comparison alone would
-//   consider unreachable states (an unaligned stack pointer) and refute a correct change.
+//   globals such as the shadow-stack pointer, proven by induction over the module; the value of
+//   private globals nothing writes), since a pass may rely on them (store forwarding,
+//   constant-globals); a per-function comparison alone would consider unreachable states (an
+//   unaligned stack pointer, a never-written global with another value) and refute a correct
+//   change.
+// - before the first solver call, the query is evaluated on a dozen concrete inputs
+//   (verify/smt-eval.ts, with the second level's semantics): an input that satisfies it is a
+//   counterexample found without Z3 (disproven, level 0). It can only refute, never prove.
+// - a module pass may give a function that can never run (unreachable from exports, start,
+//   tables and references before the pass) any body: such a change, when not proven otherwise,
+//   is proven by that (dead-tables-globals stubs them until dead-functions removes them).
 //
 // Many queries simplify to `false` while being built (the pass changed nothing the outcome
 // depends on, or changed it in a way the term simplifier sees through): those are proven without
-// calling Z3. The time limit (default 2 s) covers both levels; running out is "timeout". A body
-// outside the model (loops that loop, SIMD, ...) is "unsupported". Any failure of Z3 itself (an
+// calling Z3. The time limit (default 2 s) covers the evaluation and both levels; running out is
+// "timeout". A body outside the model (loops that loop other than endless ones, SIMD, ...) is
+// "unsupported". Any failure of Z3 itself (an
 // error, running out of memory, a crash of its worker) is "error". The last three are
 // "unverified": the change is kept, or reverted with `strict`.
 //
@@ -42,16 +51,18 @@ import { codeContext, readFunctionBody, type CodeContext } from '../binary/code-
 import { decodeModule } from '../binary/decode.js';
 import { encodeFunctionEntry, encodeModule } from '../binary/encode.js';
 import { readNames } from '../binary/names.js';
-import { Func, type Custom, type Global, type Import, type Limits, type Module } from '../ir/module.js';
+import { Func, type ConstExpr, type Custom, type Global, type Import, type Limits, type Module } from '../ir/module.js';
 import type { Expr } from '../ir/expr.js';
 import { O } from '../ir/opcodes.js';
 import type { FuncType, ValType } from '../ir/types.js';
 import type { PassContext } from '../passes/context.js';
 import { Smt, toSmtLib, Unsupported, varsOf, type Term } from './smt.js';
-import { TRAP_NAMES } from './smt-numeric.js';
+import { DIVERGES, TRAP_NAMES } from './smt-numeric.js';
 import {
-  equivalence, FunctionEncoder, Inputs, type FunctionSource, type GlobalInfo, type Outcome, type Shape, type SideEnv,
+  equivalence, FunctionEncoder, Inputs, type EncodeOptions, type FunctionSource, type GlobalInfo, type GlobalValue, type Outcome, type Shape,
+  type SideEnv,
 } from './smt-function.js';
+import { refute } from './smt-eval.js';
 
 // ---- Z3, in a worker thread -------------------------------------------------------------------
 //
@@ -323,7 +334,7 @@ export interface Verdict {
   counterexample: string | null;
   /** Time of this check (what the time limit bounds: z3-solver's start-up and the module invariants, once per run, not included). */
   ms: number;
-  /** 0: proven while building the query (no solver call); 1 or 2: the level that decided. */
+  /** 0: decided without a solver call (proven while building the query, or refuted by evaluation); 1 or 2: the level that decided. */
   level: number;
 }
 
@@ -335,10 +346,18 @@ export interface PairOptions {
   shape: Shape;
   /** Display names of global keys, for counterexamples. */
   globalNames?: Map<string, string>;
-  /** The module invariants to assume (global key -> low bits that are 0; see PassVerifier), asked for when a query needs the solver. */
-  invariants?: () => Promise<Map<string, number>>;
+  /** The module invariants to assume (see PassVerifier.invariants), asked for when a query needs the solver. */
+  invariants?: () => Promise<ModuleInvariants>;
   /** Most nodes executed in callees at level 2 (default 20000). */
   inlineBudget?: number;
+  /** Look for a counterexample on concrete inputs before calling the solver (default true). */
+  evaluate?: boolean;
+}
+
+/** Facts about the module's private globals: low bits that are 0 (global key -> k), values that never change. */
+export interface ModuleInvariants {
+  align: Map<string, number>;
+  constants: Map<string, GlobalValue>;
 }
 
 function sameSig(a: FuncType, b: FuncType): boolean {
@@ -369,6 +388,90 @@ function sameCalls(a: Map<string, number>, b: Map<string, number>): boolean {
   return true;
 }
 
+/** Both sides encoded over shared inputs, and "their outcomes differ". */
+interface Encoded {
+  b: Smt;
+  inputs: Inputs;
+  A: Outcome;
+  B: Outcome;
+  differ: Term;
+}
+
+function encodePair(pre: FunctionSource, post: FunctionSource, o: PairOptions, opts: EncodeOptions): Encoded {
+  const b = new Smt();
+  const inputs = new Inputs(b, pre.type.params, o.mutableGlobals, o.shape);
+  const A = new FunctionEncoder(b, inputs, opts).encode(pre);
+  const B = new FunctionEncoder(b, inputs, opts).encode(post);
+  return { b, inputs, A, B, differ: b.not(equivalence(b, A, B)) };
+}
+
+/** The query: the inputs' preconditions, what the invariants say about calls, and the difference. */
+function fullQuery(e: Encoded): Term {
+  const { b, inputs, A, B, differ } = e;
+  return b.and(inputs.preconditions(varsOf(differ)), ...inputs.callFacts(A.calls), ...inputs.callFacts(B.calls), differ);
+}
+
+/** Terms whose values a counterexample reports: both outcomes, and which parts of the final state differ. */
+function reported(e: Encoded): [string, Term][] {
+  const { b, inputs, A, B } = e;
+  const named: [string, Term][] = [['out.pre.kind', A.kind], ['out.post.kind', B.kind]];
+  A.results.forEach((r, i) => named.push([`out.pre.result${i}`, r]));
+  B.results.forEach((r, i) => named.push([`out.post.result${i}`, r]));
+  A.state.forEach((x, i) => {
+    if (x !== B.state[i]) named.push([`diff.${inputs.component(i).name}`, b.not(b.eq(x, B.state[i]))]);
+  });
+  if (A.world !== B.world) named.push(['diff.world', b.not(b.eq(A.world, B.world))]);
+  return named;
+}
+
+/** Constant initial values of the defined globals (by key), as the evaluator's first guesses. */
+function globalInits(env: SideEnv): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const g of env.globals) {
+    const c = g.init?.length === 1 ? g.init[0] : null;
+    if (c === null) continue;
+    if (c.op === O.i32_const) out.set(g.key, BigInt.asUintN(32, BigInt(c.value as number)));
+    else if (c.op === O.i64_const) out.set(g.key, BigInt.asUintN(64, c.value as bigint));
+    else if (c.op === O.f32_const) out.set(g.key, BigInt((c.value as number) >>> 0));
+    else if (c.op === O.f64_const) out.set(g.key, c.value as bigint);
+  }
+  return out;
+}
+
+/**
+ * Fast refutation (verify/smt-eval.ts): the query evaluated on a few concrete inputs, with the
+ * second level's semantics (defined callees executed in place; floats and bulk operations
+ * evaluated exactly). `enc`: the first level's encoding when it already executes callees.
+ * Returns the counterexample, or null (nothing found, or nothing the evaluator can run).
+ */
+function refuteByEvaluation(pre: FunctionSource, post: FunctionSource, o: PairOptions, first: Inputs, enc: Encoded | null): string | null {
+  let e = enc;
+  try {
+    if (e === null) {
+      e = encodePair(pre, post, o, { exactFloats: false, exactBulk: false, inlineCalls: true, inlineBudget: o.inlineBudget ?? 20000 });
+      e.inputs.invariants = first.invariants;
+      e.inputs.constants = first.constants;
+    }
+  } catch (err) {
+    if (err instanceof Unsupported) return null;
+    throw err;
+  }
+  const query = fullQuery(e);
+  if (query === e.b.F) return null;
+  const inits = globalInits(pre.env);
+  for (const [k, v] of globalInits(post.env)) inits.set(k, v);
+  const r = refute({ b: e.b, inputs: e.inputs, globalInits: inits }, query, reported(e));
+  if (r === null) return null;
+  const memories = (k: number): string | undefined => {
+    const reads = r.reads.get(`mem${k}`);
+    if (!reads || reads.size === 0) return undefined;
+    const shown = [...reads].sort((x, y) => x[0] - y[0]).slice(0, 16).map(([a, v]) => `[0x${a.toString(16)}] = 0x${v.toString(16)}`);
+    if (reads.size > 16) shown.push(`... (${reads.size - 16} more)`);
+    return `${shown.join(', ')} (the bytes read; the others are not used)`;
+  };
+  return formatCounterexample(r.values, pre, e.inputs, o, memories);
+}
+
 /** Proves (or refutes) that `post` behaves as `pre` for every input. Never throws. */
 export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: PairOptions): Promise<Verdict> {
   const t0 = performance.now();
@@ -382,52 +485,56 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
   const inlineFirst = !sameCalls(definedCalls(pre), definedCalls(post));
   let usedInvariants = false;
   for (const level of [1, 2]) {
-    let b: Smt, inputs: Inputs, A: Outcome, B: Outcome, query: Term, differ: Term;
+    let e: Encoded;
+    const opts: EncodeOptions = {
+      exactFloats: level === 2, exactBulk: level === 2, inlineCalls: level === 2 || inlineFirst, inlineBudget: o.inlineBudget ?? 20000,
+    };
     try {
-      b = new Smt();
-      inputs = new Inputs(b, pre.type.params, o.mutableGlobals, o.shape);
-      const opts = { exactFloats: level === 2, exactBulk: level === 2, inlineCalls: level === 2 || inlineFirst, inlineBudget: o.inlineBudget ?? 20000 };
-      A = new FunctionEncoder(b, inputs, opts).encode(pre);
-      B = new FunctionEncoder(b, inputs, opts).encode(post);
-      differ = b.not(equivalence(b, A, B));
-      query = differ;
-    } catch (e) {
-      if (e instanceof Unsupported) return done('unsupported', e.message, level);
-      if (process.env.WEFT_SMT_DUMP) console.error(e);
-      return done('error', `encoder: ${e instanceof Error ? e.message : String(e)}`, level);
+      e = encodePair(pre, post, o, opts);
+    } catch (err) {
+      if (err instanceof Unsupported) return done('unsupported', err.message, level);
+      if (process.env.WEFT_SMT_DUMP) console.error(err);
+      return done('error', `encoder: ${err instanceof Error ? err.message : String(err)}`, level);
     }
-    if (query === b.F) return done('proven', level === 1 ? 'by simplification' : 'by simplification at level 2', 0);
+    const { b, inputs, A, B } = e;
+    if (e.differ === b.F) return done('proven', level === 1 ? 'by simplification' : 'by simplification at level 2', 0);
     let left: number;
     try {
       // loading z3-solver (once per process) and finding the module invariants (once per run)
       // do not count against the time limit
       const tl = performance.now();
       await loadZ3();
-      if (o.invariants) inputs.invariants = await o.invariants();
+      if (o.invariants) {
+        const inv = await o.invariants();
+        inputs.invariants = inv.align;
+        inputs.constants = inv.constants;
+      }
       loadMs += performance.now() - tl;
-      left = o.timeoutMs - (performance.now() - t0 - loadMs);
-    } catch (e) {
-      return done('error', `${e instanceof Error ? e.message : String(e)}`, level);
+    } catch (err) {
+      return done('error', `${err instanceof Error ? err.message : String(err)}`, level);
     }
-    query = b.and(inputs.preconditions(varsOf(differ)), ...inputs.callFacts(A.calls), ...inputs.callFacts(B.calls), differ);
+    const query = fullQuery(e);
     if (query === b.F) return done('proven', 'by simplification', 0);
-    if (inputs.invariants.size > 0) usedInvariants = true;
+    if (inputs.invariants.size > 0 || inputs.constants.size > 0) usedInvariants = true;
+    if (level === 1 && o.evaluate !== false) {
+      // before the solver: a counterexample among a few concrete inputs?
+      let found: string | null;
+      try {
+        found = refuteByEvaluation(pre, post, o, inputs, opts.inlineCalls ? e : null);
+      } catch (err) {
+        return done('error', `evaluator: ${err instanceof Error ? err.message : String(err)}`, level);
+      }
+      if (found !== null) return done('disproven', 'counterexample by evaluation (concrete inputs, no solver call)', 0, found);
+    }
+    left = o.timeoutMs - (performance.now() - t0 - loadMs);
     if (left <= 0) return done('timeout', 'time limit reached before the solver ran', level);
-    const named: [string, Term][] = [['out.pre.kind', A.kind], ['out.post.kind', B.kind]];
-    A.results.forEach((r, i) => named.push([`out.pre.result${i}`, r]));
-    B.results.forEach((r, i) => named.push([`out.post.result${i}`, r]));
-    // which parts of the final state differ (state components that are not the same term)
-    A.state.forEach((x, i) => {
-      if (x !== B.state[i]) named.push([`diff.${inputs.component(i).name}`, b.not(b.eq(x, B.state[i]))]);
-    });
-    if (A.world !== B.world) named.push(['diff.world', b.not(b.eq(A.world, B.world))]);
     let r: SolveResult;
     try {
-      const q = toSmtLib(b, [query], named);
+      const q = toSmtLib(b, [query], reported(e));
       r = await solve(q.text, q.names, left, q.floats);
-    } catch (e) {
+    } catch (err) {
       // a failure inside Z3 (including running out of memory): the worker restarts next time
-      return done('error', `z3: ${e instanceof Error ? e.message : String(e)}`, level);
+      return done('error', `z3: ${err instanceof Error ? err.message : String(err)}`, level);
     }
     if (r.status === 'unsat') return done('proven', `z3, level ${level}${usedInvariants ? ', with the module invariants' : ''}`, level);
     if (r.status === 'unknown') {
@@ -468,12 +575,14 @@ function showOutcome(values: Map<string, string>, side: 'pre' | 'post', results:
   const kind = bvValue(values.get(`out.${side}.kind`));
   if (kind === null) return '?';
   if (kind >= 0x80n) return 'traps in a call (or the call does not return)';
+  if (kind === BigInt(DIVERGES)) return 'diverges (an endless loop)';
   if (kind !== 0n) return `traps (${TRAP_NAMES[Number(kind)] ?? `kind ${kind}`})`;
   if (results.length === 0) return 'returns';
   return `returns ${results.map((t, i) => showValue(values.get(`out.${side}.result${i}`), t)).join(', ')}`;
 }
 
-function formatCounterexample(values: Map<string, string>, pre: FunctionSource, inputs: Inputs, o: PairOptions): string {
+function formatCounterexample(values: Map<string, string>, pre: FunctionSource, inputs: Inputs, o: PairOptions,
+  memoryText?: (k: number) => string | undefined): string {
   const lines: string[] = [];
   const params = pre.type.params;
   if (params.length > 0) {
@@ -487,8 +596,8 @@ function formatCounterexample(values: Map<string, string>, pre: FunctionSource, 
   if (gl.length > 0) lines.push(`globals: ${gl.join(', ')}`);
   o.shape.memories.forEach((_, k) => {
     const pages = bvValue(values.get(`pages${k}`));
-    const mem = values.get(`mem${k}`);
-    if (pages !== null) lines.push(`memory ${k}: ${pages} page${pages === 1n ? '' : 's'}${mem !== undefined ? `; bytes: ${arrayText(mem)}` : ''}`);
+    const mem = memoryText ? memoryText(k) : values.has(`mem${k}`) ? arrayText(values.get(`mem${k}`)!) : undefined;
+    if (pages !== null) lines.push(`memory ${k}: ${pages} page${pages === 1n ? '' : 's'}${mem !== undefined ? `; bytes: ${mem}` : ''}`);
   });
   lines.push(`before: ${showOutcome(values, 'pre', pre.type.results)}`);
   lines.push(`after:  ${showOutcome(values, 'post', pre.type.results)}`);
@@ -636,6 +745,29 @@ interface ModuleSnapshot {
   funcs: Map<Func, FuncSnapshot>;
   /** The whole module, for undoing a pass that changed the index spaces. */
   bytes: Uint8Array;
+  /** Function indices the outside world or a table can reach: exports, start, element segments, `ref.func` in initializers. */
+  roots: number[];
+}
+
+/**
+ * See ModuleSnapshot.roots. A declarative element segment is no root: it only declares functions
+ * for `ref.func` in code (followed where that code is), and `table.init` from it traps unless
+ * it is empty (it is dropped at instantiation).
+ */
+function rootFunctions(m: Module): number[] {
+  const out: number[] = [];
+  const refs = (c: ConstExpr | null) => {
+    if (c) for (const x of c) if (x.op === O.ref_func) out.push(x.index);
+  };
+  for (const e of m.exports) if (e.kind === 'func') out.push(e.index);
+  if (m.start !== null) out.push(m.start);
+  for (const el of m.elems) {
+    if (el.mode === 'declarative') continue;
+    if (el.funcs) out.push(...el.funcs);
+    if (el.exprs) for (const c of el.exprs) refs(c);
+  }
+  for (const g of m.globals) refs(g.init);
+  return out;
 }
 
 export interface VerifyRecord {
@@ -677,7 +809,13 @@ export class PassVerifier {
    * Module invariants (global key -> k: the global's low k bits are always 0), found when the
    * first query needs the solver, and kept (null: not computed yet). See `invariants()`.
    */
-  private inv: Map<string, number> | null = null;
+  private inv: ModuleInvariants | null = null;
+  /**
+   * The constants are found again for each module pass (when a query needs them): earlier
+   * passes may have removed the last writes of a global (dead code, dead functions), and a
+   * module pass such as constant-globals relies on the module as it is now.
+   */
+  private constantsStale = false;
 
   constructor(readonly m: Module, readonly cx: PassContext, readonly opts: VerifierOptions) {}
 
@@ -772,35 +910,49 @@ export class PassVerifier {
   }
 
   /**
-   * Alignment invariants of the module's private globals, proven by induction: a defined,
-   * mutable, not exported i32 global (nothing outside the module can write it) whose initial
-   * value has k low zero bits keeps them if every function that writes it keeps them (at every
-   * exit, traps included), assuming they hold at entry and after every call that starts in a
-   * state where they hold (the induction hypothesis: imports cannot write these globals, and
-   * whatever they call back is a function of the module). Each writer is checked with Z3
-   * (level 1); a writer that cannot be proven lowers k by one for the globals it writes, until
-   * a fixpoint. This is what store forwarding relies on for the shadow-stack pointer (fp + 4 cannot wrap when fp is
-   * 16-aligned); a per-function comparison that assumed every initial value would find an
-   * unreachable counterexample (an unaligned stack pointer). Computed once, when the first
-   * query needs the solver: proven changes preserve the invariants (they are equivalent under
-   * them), and unverified changes are trusted anyway.
+   * Invariants of the module's private globals (defined, mutable, not exported: nothing outside
+   * the module can write them):
+   *
+   * - constants: such a global with a constant initializer that no function writes always has
+   *   that value (what constant-globals relies on);
+   * - alignments, proven by induction: such an i32 global whose initial value has k low zero bits
+   *   keeps them if every function that writes it keeps them (at every exit, traps included),
+   *   assuming they hold at entry and after every call that starts in a state where they hold
+   *   (the induction hypothesis: imports cannot write these globals, and whatever they call back
+   *   is a function of the module). Each writer is checked with Z3 (level 1); a writer that
+   *   cannot be proven lowers k by one for the globals it writes, until a fixpoint. This is what
+   *   store forwarding relies on for the shadow-stack pointer (fp + 4 cannot wrap when fp is
+   *   16-aligned).
+   *
+   * A per-function comparison that assumed every initial value would find unreachable
+   * counterexamples (an unaligned stack pointer, a "constant" with another value). Computed
+   * once, when the first query needs the solver: proven changes preserve the invariants (they
+   * are equivalent under them), and unverified changes are trusted anyway.
    */
-  private async invariants(view: View, env: SideEnv, bytesOf: (f: Func) => Uint8Array): Promise<Map<string, number>> {
-    if (this.inv) return this.inv;
+  private async invariants(view: View, env: SideEnv, bytesOf: (f: Func) => Uint8Array): Promise<ModuleInvariants> {
+    if (this.inv && !this.constantsStale) return this.inv;
     const m = this.m;
     const exported = new Set<string>();
     const liveGlobals = this.env(liveView(m), () => null).globals;
     for (const e of m.exports) if (e.kind === 'global' && liveGlobals[e.index]) exported.add(liveGlobals[e.index].key);
     const k = new Map<string, number>();
+    const constants = new Map<string, GlobalValue>();
     for (const g of env.globals) {
       const c = g.init?.length === 1 ? g.init[0] : null;
-      if (!g.mutable || g.type !== 0x7f || exported.has(g.key) || !c || c.op !== O.i32_const) continue;
+      if (!g.mutable || exported.has(g.key) || !c) continue;
+      switch (c.op) {
+        case O.i32_const: case O.f32_const: constants.set(g.key, { bits: BigInt((c.value as number) >>> 0), width: 32 }); break;
+        case O.i64_const: case O.f64_const: constants.set(g.key, { bits: BigInt.asUintN(64, c.value as bigint), width: 64 }); break;
+        case O.ref_null: constants.set(g.key, { bits: 0n, width: 32 }); break;
+        case O.ref_func: constants.set(g.key, { func: env.funcKey(c.index) }); break;
+      }
+      if (g.type !== 0x7f || c.op !== O.i32_const) continue;
       const v = (c.value as number) >>> 0;
       k.set(g.key, v === 0 ? 16 : Math.min(16, 31 - Math.clz32(v & -v)));
     }
     // the writers of candidates, and what they write
     const writers: [FunctionSource, Set<string>][] = [];
-    if (k.size > 0) {
+    if (constants.size > 0) {
       for (const f of view.funcs) {
         let src: FunctionSource;
         try {
@@ -808,13 +960,14 @@ export class PassVerifier {
         } catch {
           // a body that cannot be read may write any of them: no invariants
           k.clear();
+          constants.clear();
           break;
         }
         const written = new Set<string>();
         const stack: Expr[] = [src.tree];
         while (stack.length > 0) {
           const e = stack.pop()!;
-          if (e.op === O.global_set && k.has(env.globals[e.index]?.key)) written.add(env.globals[e.index].key);
+          if (e.op === O.global_set && constants.has(env.globals[e.index]?.key)) written.add(env.globals[e.index].key);
           for (const x of e.kids) stack.push(x);
           for (const x of e.body) stack.push(x);
           if (e.alt) for (const x of e.alt) stack.push(x);
@@ -822,6 +975,17 @@ export class PassVerifier {
         if (written.size > 0) writers.push([src, written]);
       }
     }
+    for (const [, written] of writers) for (const g of written) constants.delete(g);
+    this.constantsStale = false;
+    if (this.inv) {
+      // a later module pass: the alignments found before still hold (proven changes keep them)
+      const known = this.inv.constants;
+      const align = new Map([...this.inv.align].filter(([g]) => !constants.has(g)));
+      this.inv = { align, constants };
+      if (constants.size !== known.size || [...constants.keys()].some((g) => !known.has(g))) this.logInvariants(env);
+      return this.inv;
+    }
+    for (const g of constants.keys()) k.delete(g); // its value says more
     const mutable = this.mutableGlobals(env);
     // First a guess per global, by binary search on k (each probe asks every writer of that
     // global, the others' current guesses assumed): a few probes instead of one round per bit.
@@ -834,7 +998,7 @@ export class PassVerifier {
         let holds = true;
         for (const [src, written] of writers) {
           if (!written.has(g)) continue;
-          const ok = await this.preserves(src, [g], k, mutable, view.shape);
+          const ok = await this.preserves(src, [g], k, constants, mutable, view.shape);
           if (ok === 'never') hi = 0;
           if (ok !== true) {
             holds = false;
@@ -851,28 +1015,35 @@ export class PassVerifier {
       for (const [src, written] of writers) {
         const live = [...written].filter((g) => (k.get(g) ?? 0) > 0);
         if (live.length === 0) continue;
-        const ok = await this.preserves(src, live, k, mutable, view.shape);
+        const ok = await this.preserves(src, live, k, constants, mutable, view.shape);
         if (ok === true) continue;
         for (const g of live) k.set(g, ok === 'never' ? 0 : k.get(g)! - 1);
         changed = true;
       }
     }
     for (const [g, n] of k) if (n === 0) k.delete(g);
-    this.inv = k;
-    if (k.size > 0) {
-      const names = this.globalNames(env);
-      this.opts.log?.(`verify: module invariants: ${[...k].map(([g, n]) => `${names.get(g) ?? g} is a multiple of ${2 ** n}`).join(', ')}`);
-    }
-    return k;
+    this.inv = { align: k, constants };
+    this.logInvariants(env);
+    return this.inv;
+  }
+
+  private logInvariants(env: SideEnv): void {
+    const { align, constants } = this.inv!;
+    if (align.size === 0 && constants.size === 0) return;
+    const names = this.globalNames(env);
+    const facts = [...align].map(([g, n]) => `${names.get(g) ?? g} is a multiple of ${2 ** n}`);
+    if (constants.size > 0) facts.push(`${constants.size} global${constants.size > 1 ? 's' : ''} never written (${[...constants.keys()].map((g) => names.get(g) ?? g).join(', ')})`);
+    this.opts.log?.(`verify: module invariants: ${facts.join('; ')}`);
   }
 
   /** Whether `src` keeps the invariants `k` of the globals in `written` (true), may not (false), or cannot be analysed ('never'). */
-  private async preserves(src: FunctionSource, written: string[], k: Map<string, number>,
+  private async preserves(src: FunctionSource, written: string[], k: Map<string, number>, constants: Map<string, GlobalValue>,
     mutable: { key: string; type: ValType }[], shape: Shape): Promise<true | false | 'never'> {
     try {
       const b = new Smt();
       const inputs = new Inputs(b, src.type.params, mutable, shape);
       inputs.invariants = k;
+      inputs.constants = constants;
       const out = new FunctionEncoder(b, inputs, { exactFloats: false, exactBulk: false, inlineCalls: false, inlineBudget: 0 }).encode(src);
       const keep = b.and(...written.map((g) => inputs.invariant(g, out.state[inputs.slot(g)])));
       const broken = b.not(keep);
@@ -949,7 +1120,45 @@ export class PassVerifier {
     const m = this.m;
     const funcs = new Map<Func, FuncSnapshot>();
     for (const f of m.funcs) funcs.set(f, this.snapshotFunction(f));
-    return { view: frozenView(m), funcs, bytes: encodeModule(m) };
+    this.constantsStale = true;
+    return { view: frozenView(m), funcs, bytes: encodeModule(m), roots: rootFunctions(m) };
+  }
+
+  /**
+   * Defined functions that could never run before a module pass: not reached from the roots
+   * through `call`, `return_call` or `ref.func` in the bodies of functions that can run (the
+   * argument of dead-functions). A pass may give such a function any body (dead-tables-globals
+   * does, `unreachable`, when the body names something it removes): no execution can tell.
+   */
+  private unreachableBefore(snap: ModuleSnapshot, env: SideEnv): Set<Func> {
+    const view = snap.view;
+    const nImp = view.imports.filter((x) => x.desc.kind === 'func').length;
+    const live = new Set<number>();
+    const work = snap.roots.slice();
+    while (work.length > 0) {
+      const i = work.pop()!;
+      if (live.has(i)) continue;
+      live.add(i);
+      const f = view.funcs[i - nImp];
+      const s = f ? snap.funcs.get(f) : undefined;
+      if (!f) continue;
+      if (!s) return new Set(); // a function the snapshot does not have: assume all can run
+      let tree: Expr;
+      try {
+        tree = this.decode(f, s.bytes, view, env).tree;
+      } catch {
+        return new Set();
+      }
+      const stack: Expr[] = [tree];
+      while (stack.length > 0) {
+        const e = stack.pop()!;
+        if (e.op === O.call || e.op === O.return_call || e.op === O.ref_func) work.push(e.index);
+        for (const x of e.kids) stack.push(x);
+        for (const x of e.body) stack.push(x);
+        if (e.alt) for (const x of e.alt) stack.push(x);
+      }
+    }
+    return new Set(view.funcs.filter((_, k) => !live.has(k + nImp)));
   }
 
   /** After a module pass: checks every function whose bytes changed; reverts what is disproven. */
@@ -978,6 +1187,7 @@ export class PassVerifier {
     }
     const reverts: [Func, FuncSnapshot][] = [];
     const verdicts: [Func, Verdict, 'proven' | 'reverted' | 'unverified'][] = [];
+    let dead: Set<Func> | null = null;
     for (const [f, s, now] of changed) {
       let v: Verdict;
       try {
@@ -991,6 +1201,11 @@ export class PassVerifier {
         v = await verifyPair(pre, post, o);
       } catch (e) {
         v = { status: 'error', reason: e instanceof Error ? e.message : String(e), counterexample: null, ms: 0, level: 0 };
+      }
+      // not proven: is it a function that can never run (decoding every body only then)?
+      if (v.status !== 'proven' && (dead ??= this.unreachableBefore(snap, preEnv)).has(f)) {
+        v = { status: 'proven', reason: 'the function can never run (unreachable from exports, start, tables and references)',
+          counterexample: null, ms: v.ms, level: 0 };
       }
       const d = this.decide(v);
       verdicts.push([f, v, d]);

@@ -3,6 +3,7 @@
   (import "env" "imp" (func $imp (param i32) (result i32)))
   (import "env" "log" (func $log (param i32)))
   (memory 1)
+  (global $g (mut i32) (i32.const 0))
 
   ;; two locals never live at the same time share one index
   (func $share (param i32) (result i32)
@@ -275,6 +276,53 @@
   ;; CHECK:     (i32.const 1))
   ;; CHECK:   (i32.sub
   ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 1)))
+
+  ;; the set's value takes an operand from the stack (a pop, here the i64 left below the
+  ;; global.set): the constant evaluated before the get must not be hoisted in front of that
+  ;; value, or the pop would take the constant (invalid: found on esbuild.wasm at -O2)
+  (func $popped_value (param i64) (result i32)
+    (local $x i32)
+    local.get 0
+    i32.const 1
+    global.set $g
+    i64.const 16
+    i64.shr_u
+    i32.wrap_i64
+    local.set $x
+    i32.const 7
+    local.get $x
+    i32.add)
+  ;; CHECK: (func $popped_value (param i64) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.get 0)
+  ;; CHECK:   (global.set 0
+  ;; CHECK:     (i32.const 1))
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.wrap_i64
+  ;; CHECK:       (i64.shr_u
+  ;; CHECK:         (pop i64)
+  ;; CHECK:         (i64.const 16))))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.const 7)
+  ;; CHECK:     (local.get 1)))
+  ;; the same when the pop comes from this pass: $y's value stays on the stack for $x's value,
+  ;; so the constant before the get of $x stays where it is
+  (func $stackified_value (param i64) (result i32)
+    (local $x i32) (local $y i64)
+    (local.set $y (i64.load (i32.const 8)))
+    (local.set $x (i32.wrap_i64 (i64.shr_u (local.get $y) (i64.const 16))))
+    (i32.add (i32.const 7) (local.get $x)))
+  ;; CHECK: (func $stackified_value (param i64) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.wrap_i64
+  ;; CHECK:       (i64.shr_u
+  ;; CHECK:         (i64.load
+  ;; CHECK:           (i32.const 8))
+  ;; CHECK:         (i64.const 16))))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.const 7)
   ;; CHECK:     (local.get 1)))
 )
 

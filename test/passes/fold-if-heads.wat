@@ -84,18 +84,15 @@
       (then (block (call $effect (i32.const 1))) (call $effect (i32.const 2)))
       (else (block (call $effect (i32.const 1))) (call $effect (i32.const 3)))))
   ;; CHECK: (func $structured (param i32)
-  ;; CHECK:   (if $B0
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (call 0
+  ;; CHECK:       (i32.const 1)))
+  ;; CHECK:   (if $B1
   ;; CHECK:     (local.get 0)
   ;; CHECK:     (then
-  ;; CHECK:       (block $B1
-  ;; CHECK:         (call 0
-  ;; CHECK:           (i32.const 1)))
   ;; CHECK:       (call 0
   ;; CHECK:         (i32.const 2)))
   ;; CHECK:     (else
-  ;; CHECK:       (block $B2
-  ;; CHECK:         (call 0
-  ;; CHECK:           (i32.const 1)))
   ;; CHECK:       (call 0
   ;; CHECK:         (i32.const 3)))))
 
@@ -176,4 +173,89 @@
   ;; CHECK:       (local.get 0))
   ;; CHECK:     (else
   ;; CHECK:       (i32.const 1))))
+;; both arms are the same endless loop (a panic): labels inside the heads correspond, so the
+  ;; loop goes above the if, which is left with nothing but its condition
+  (func $same_endless_loops (param $p i32)
+    (if (i32.load offset=8 (local.get $p))
+      (then (drop (i32.load offset=12 (local.get $p))) (loop $l (br $l)))
+      (else (drop (i32.load offset=12 (local.get $p))) (loop $m (br $m)))))
+  ;; CHECK: (func $same_endless_loops (param i32)
+  ;; CHECK:   (i32.load offset=8
+  ;; CHECK:     (local.get 0))
+  ;; CHECK:   (drop
+  ;; CHECK:     (i32.load offset=12
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (br $B0))
+  ;; CHECK:   (drop
+  ;; CHECK:     (pop i32)))
+
+  ;; an if whose condition already waits on the stack (folded before): more heads go above it
+  (func $waiting_condition (param $p i32) (result i32)
+    local.get $p
+    i32.load offset=8
+    local.get $p
+    i32.const 1
+    i32.store offset=4
+    if
+      block $b
+        local.get $p
+        br_if $b
+        i32.const 1
+        return
+      end
+      i32.const 7
+      return
+    else
+      block $c
+        local.get $p
+        br_if $c
+        i32.const 1
+        return
+      end
+      i32.const 9
+      return
+    end
+    i32.const 0)
+  ;; CHECK: (func $waiting_condition (param i32) (result i32)
+  ;; CHECK:   (i32.load offset=8
+  ;; CHECK:     (local.get 0))
+  ;; CHECK:   (i32.store offset=4
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (i32.const 1))
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (return
+  ;; CHECK:       (i32.const 1)))
+  ;; CHECK:   (if $B1
+  ;; CHECK:     (pop i32)
+  ;; CHECK:     (then
+  ;; CHECK:       (return
+  ;; CHECK:         (i32.const 7)))
+  ;; CHECK:     (else
+  ;; CHECK:       (return
+  ;; CHECK:         (i32.const 9))))
+  ;; CHECK:   (i32.const 0))
+
+  ;; must not fold: the loops differ (one branches to the outer block, out of the loop)
+  (func $different_loops (param $p i32)
+    (block $out
+      (if (local.get $p)
+        (then (loop $l (br_if $l (i32.load (local.get $p)))))
+        (else (loop $m (br_if $out (i32.load (local.get $p))))))))
+  ;; CHECK: (func $different_loops (param i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (then
+  ;; CHECK:         (loop $B2
+  ;; CHECK:           (br_if $B2
+  ;; CHECK:             (i32.load
+  ;; CHECK:               (local.get 0)))))
+  ;; CHECK:       (else
+  ;; CHECK:         (loop $B3
+  ;; CHECK:           (br_if $B0
+  ;; CHECK:             (i32.load
+  ;; CHECK:               (local.get 0))))))))
 )

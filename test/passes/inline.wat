@@ -536,7 +536,8 @@
 
   ;; ---- no-return callees ----
 
-  ;; a panic helper larger than a call: kept as a call
+  ;; a panic helper larger than a call, called from two places: kept as a call (cold code is
+  ;; not copied)
   (func $panic
     (call $log (i32.const -1))
     (unreachable))
@@ -550,6 +551,46 @@
     (unreachable))
   ;; CHECK: (func $abort
   ;; CHECK:   (unreachable))
+
+  ;; the second call site of $panic
+  (func $checked_sub (param $a i32) (param $b i32) (result i32)
+    (if (i32.lt_u (local.get $a) (local.get $b)) (then (call $panic)))
+    (i32.sub (local.get $a) (local.get $b)))
+  ;; CHECK: (func $checked_sub (param i32 i32) (result i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (i32.lt_u
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 1))
+  ;; CHECK:     (then
+  ;; CHECK:       (call 30)))
+  ;; CHECK:   (i32.sub
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 1)))
+
+  ;; a no-return helper larger than a call with a single call site: its body moves there
+  (func $fail_once
+    (call $log (i32.const -2))
+    (unreachable))
+  ;; CHECK: (func $fail_once
+  ;; CHECK:   (call 0
+  ;; CHECK:     (i32.const -2))
+  ;; CHECK:   (unreachable))
+  (func $checked_mul (param $a i32) (result i32)
+    (if (i32.gt_u (local.get $a) (i32.const 65535)) (then (call $fail_once)))
+    (i32.mul (local.get $a) (local.get $a)))
+  ;; CHECK: (func $checked_mul (param i32) (result i32)
+  ;; CHECK:   (if $B0
+  ;; CHECK:     (i32.gt_u
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (i32.const 65535))
+  ;; CHECK:     (then
+  ;; CHECK:       (block $B1
+  ;; CHECK:         (call 0
+  ;; CHECK:           (i32.const -2))
+  ;; CHECK:         (unreachable))))
+  ;; CHECK:   (i32.mul
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 0)))
 
   (func $checked_add (param $a i32) (param $b i32) (result i32)
     (if (i32.lt_u (i32.add (local.get $a) (local.get $b)) (local.get $a)) (then (call $panic)))
@@ -683,9 +724,9 @@
     (i32.add (call $big (local.get $x)) (call $big (i32.const 1))))
   ;; CHECK: (func $use_big (param i32) (result i32)
   ;; CHECK:   (i32.add
-  ;; CHECK:     (call 36
+  ;; CHECK:     (call 39
   ;; CHECK:       (local.get 0))
-  ;; CHECK:     (call 36
+  ;; CHECK:     (call 39
   ;; CHECK:       (i32.const 1))))
 
   (func $big_once (param $x i32) (result i32)
@@ -853,7 +894,7 @@
   (func $use_send_all (param $p i32)
     (call $send_all (local.get $p) (i32.const 11)))
   ;; CHECK: (func $use_send_all (param i32)
-  ;; CHECK:   (call 42
+  ;; CHECK:   (call 45
   ;; CHECK:     (local.get 0)
   ;; CHECK:     (i32.const 11)))
 
@@ -949,7 +990,7 @@
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (i32.const 100))
   ;; CHECK:     (then
-  ;; CHECK:       (call 48
+  ;; CHECK:       (call 51
   ;; CHECK:         (i32.const 0))))
   ;; CHECK:   (call 0
   ;; CHECK:     (local.get 0)))
@@ -966,7 +1007,7 @@
   ;; CHECK:     (if $B0 (result i32)
   ;; CHECK:       (local.get 0)
   ;; CHECK:       (then
-  ;; CHECK:         (return_call 48
+  ;; CHECK:         (return_call 51
   ;; CHECK:           (i32.add
   ;; CHECK:             (local.get 0)
   ;; CHECK:             (i32.const 1))))
@@ -984,7 +1025,7 @@
   ;; CHECK:       (if $B1 (result i32)
   ;; CHECK:         (local.get 0)
   ;; CHECK:         (then
-  ;; CHECK:           (call 48
+  ;; CHECK:           (call 51
   ;; CHECK:             (i32.add
   ;; CHECK:               (local.get 0)
   ;; CHECK:               (i32.const 1)))

@@ -380,4 +380,56 @@
   ;; CHECK:   (local.set 0
   ;; CHECK:     (f32.const nan:0x7))
   ;; CHECK:   (i32.const 2139095047))
+
+  ;; a self-copy writes what the local already holds: the zero it starts with is still its only
+  ;; value (fuzz 20-122: the copies hid the constant until coalesce-locals removed them, and a
+  ;; second run propagated it)
+  (func $self_copy (param $n i32) (result f32)
+    (local $x f32) (local $k i32)
+    (local.set $k (i32.const 1))
+    (loop $l
+      (local.set $x (local.get $x))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (f32.add (local.tee $x (local.get $x)) (f32.convert_i32_s (local.get $k))))
+  ;; CHECK: (func $self_copy (param i32) (result f32)
+  ;; CHECK:   (local f32 i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (i32.const 1))
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (local.set 1
+  ;; CHECK:       (f32.const 0))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.tee 0
+  ;; CHECK:         (i32.sub
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (i32.const 1)))))
+  ;; CHECK:   (f32.add
+  ;; CHECK:     (local.tee 1
+  ;; CHECK:       (f32.const 0))
+  ;; CHECK:     (f32.const 1)))
+
+  ;; MUST NOT CHANGE: one write of another value reaches the copy
+  (func $no_self_copy_other_value (param $n i32) (result f32)
+    (local $x f32)
+    (loop $l
+      (local.set $x (local.get $x))
+      (if (local.get $n) (then (local.set $x (f32.const 2))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x))
+  ;; CHECK: (func $no_self_copy_other_value (param i32) (result f32)
+  ;; CHECK:   (local f32)
+  ;; CHECK:   (loop $B0
+  ;; CHECK:     (local.set 1
+  ;; CHECK:       (local.get 1))
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (then
+  ;; CHECK:         (local.set 1
+  ;; CHECK:           (f32.const 2))))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.tee 0
+  ;; CHECK:         (i32.sub
+  ;; CHECK:           (local.get 0)
+  ;; CHECK:           (i32.const 1)))))
+  ;; CHECK:   (local.get 1))
 )

@@ -155,8 +155,7 @@
   ;; CHECK:   (local.set 4
   ;; CHECK:     (i64.add
   ;; CHECK:       (local.get 4)
-  ;; CHECK:       (i64.extend_i32_u
-  ;; CHECK:         (i32.const -1))))
+  ;; CHECK:       (i64.const 4294967295)))
   ;; CHECK:   (local.get 4))
 
   ;; a frame inside a frame (an inlined callee with its own frame)

@@ -4,7 +4,7 @@
 //
 // Same shape as test/support/broken-passes.js: { name, description, scope: 'function', run }.
 
-import { O, op } from '../../dist/index.js';
+import { Expr, O, op } from '../../dist/index.js';
 import { forEachExpr } from '../../dist/ir/walk.js';
 
 const I32_AND = op('i32.and');
@@ -100,5 +100,53 @@ export const loadPastStore = {
   },
 };
 
-export const wrongPasses = [dropByteMask, swapBrTable, loadPastStore];
+// ---- endless loops (a Rust panic's `(loop $l (br $l))`) ----
+
+const isSpin = (e) => e.op === O.loop && e.body.length === 1 && e.body[0].op === O.br && e.body[0].target === e;
+
+/** Edits every statement list of a body with `edit(list, i)` for each statement that `match`es. */
+function statementPass(name, description, match, edit) {
+  return {
+    name, description, scope: 'function',
+    run(cx, f) {
+      let changed = false;
+      const visit = (list) => {
+        for (let i = list.length - 1; i >= 0; i--) {
+          if (match(list[i])) {
+            edit(list, i);
+            changed = true;
+          }
+        }
+      };
+      forEachExpr([cx.body(f)], (e) => {
+        if (e.body.length) visit(e.body);
+        if (e.alt) visit(e.alt);
+      });
+      return changed;
+    },
+  };
+}
+
+/** Wrong: an endless loop becomes a trap (`unreachable`). */
+export const spinToUnreachable = statementPass('spin-to-unreachable', 'WRONG (test only): (loop $l (br $l)) -> unreachable',
+  isSpin, (list, i) => {
+    list[i] = new Expr(O.unreachable, []);
+  });
+
+/** Wrong: an endless loop is removed (the code after it runs, the function may return). */
+export const dropSpin = statementPass('drop-spin', 'WRONG (test only): removes (loop $l (br $l))', isSpin, (list, i) => {
+  list.splice(i, 1);
+});
+
+/** Wrong: a trap becomes an endless loop. */
+export const unreachableToSpin = statementPass('unreachable-to-spin', 'WRONG (test only): unreachable -> (loop $l (br $l))',
+  (e) => e.op === O.unreachable, (list, i) => {
+    const loop = new Expr(O.loop, []);
+    const br = new Expr(O.br, []);
+    br.target = loop;
+    loop.body = [br];
+    list[i] = loop;
+  });
+
+export const wrongPasses = [dropByteMask, swapBrTable, loadPastStore, spinToUnreachable, dropSpin, unreachableToSpin];
 export default wrongPasses;

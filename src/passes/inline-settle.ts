@@ -1,0 +1,75 @@
+// inline-settle: inline rounds until the inliner finds nothing more, so that the pipeline ends
+// at a fixed point of its own inlining decisions.
+//
+// What. Runs `inline`, and when it finds nothing, `constant-globals`; when either changed
+// anything, runs what follows an inline round in the pipeline (`afterInline()` of pipeline.ts:
+// dead-functions, then the function passes down to reorder-locals) — the function passes only
+// on the functions changed, the others have been through them already — and tries again, at
+// most MAX_ROUNDS times.
+//
+// Why. The inliner decides by sizes and call-site counts (inline.ts), and the passes after
+// the inline rounds keep shrinking callees (redundant-set-elimination, local-cse, the SROAs,
+// coalesce-locals) and removing call sites (a local found constant folds a branch away). A
+// decision taken before they ran is then out of date: a callee now 100 nodes that was 102, a
+// referenced callee now called once instead of twice. A second `weft -O3` run over the output
+// would inline it (and grow the module); here the run itself does, and the output is what a
+// second run leaves alone. The same holds for globals: constant-globals runs early, and the
+// last write of a global can vanish much later (redundant-set-elimination finds a condition
+// constant, precompute drops the arm holding the `global.set`); a second run would turn its
+// reads into constants (fuzz 24-72). When nothing is left to do, this costs one `inline` and
+// one `constant-globals` pass that change nothing (a call graph, a scan of the bodies).
+//
+// Why it is sound. It only runs registered passes, each sound on its own, in an order the
+// pipeline already uses (inline or constant-globals, then what follows inlining).
+//
+// Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again.
+
+import { encodeFunctionEntry } from '../binary/encode.js';
+import { afterInline } from './pipeline.js';
+import { findPass, type ModulePass } from './registry.js';
+import { inline } from './inline.js';
+import { constantGlobals } from './constant-globals.js';
+
+/** Inline rounds at most (each one that changes something is followed by the passes after inlining). */
+const MAX_ROUNDS = 4;
+
+export const inlineSettle: ModulePass = {
+  name: 'inline-settle',
+  description: 'inline again, or turn globals no longer written into constants (with the passes that follow inlining), until nothing changes',
+  scope: 'module',
+  run(cx, m) {
+    // (resolved here, not at load: registry.ts imports this file)
+    const follow = afterInline().map((n) => {
+      const p = findPass(n);
+      if (!p) throw new Error(`inline-settle: unknown pass '${n}'`);
+      return p;
+    });
+    let changed = false;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      // changed functions are written back first (their trees stay), so that the dirty ones
+      // after `inline` are exactly those it inlined into
+      for (const f of m.funcs) {
+        if (f.dirty && f.tree) {
+          f.code = encodeFunctionEntry(m, f);
+          f.dirty = false;
+        }
+      }
+      if (!inline.run(cx, m) && !constantGlobals.run(cx, m)) break;
+      changed = true;
+      cx.moduleChanged();
+      let touched = m.funcs.filter((f) => f.dirty);
+      for (const p of follow) {
+        if (p.scope === 'module') {
+          if (p.run(cx, m)) {
+            cx.moduleChanged();
+            const alive = new Set(m.funcs);
+            touched = touched.filter((f) => alive.has(f));
+          }
+          continue;
+        }
+        for (const f of touched) if (p.run(cx, f)) cx.changed(f);
+      }
+    }
+    return changed;
+  },
+};

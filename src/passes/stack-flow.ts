@@ -1,0 +1,178 @@
+// stack-flow: values that wait on the operand stack instead of in a local (not a pass: the
+// helpers coalesce-locals and promote-locals share).
+//
+// `stackify`: `local.set $x v`, then statements that leave the operand stack as they find it
+// (no result, no `pop`), then a root whose first instruction is the only get of that set: v
+// stays on the stack and the get becomes a `pop` operand. The instruction sequence just loses
+// the set and the get; nothing moves (binaryen does this on its stack IR; here it is the
+// tree's `pop`, see ir/expr.ts). coalesce-locals runs it on every set, last in the pipeline
+// (the pops it makes would stop the passes that move code). promote-locals runs it only on
+// sets whose value is itself a `pop` (`popsOnly`): such a pair is a round trip of a value
+// already on the stack (`local.set $a (pop) local.set $b (pop) local.get $b local.get $a`,
+// how multi-value results are often passed on), and cancelling it removes pops instead of
+// making new ones, so the function can become plain trees for every later pass.
+//
+// Why it is sound: the set and its only get are adjacent in the emitted sequence but for
+// balanced statements, so the value the get would read is exactly the one left on the stack
+// (a statement branching away drops it with everything else).
+
+import { Expr, pop } from '../ir/expr.js';
+import { O } from '../ir/opcodes.js';
+import { forEachExpr } from '../ir/walk.js';
+import type { LocalCfg } from '../analysis/cfg.js';
+import { LocalGraph } from '../analysis/local-graph.js';
+
+export interface PopSite {
+  parent: Expr;
+  index: number;
+}
+
+/** The `pop` operands of `root` taking values from its list's stack, in emission order. */
+export function leadingPops(root: Expr): PopSite[] {
+  const out: PopSite[] = [];
+  const nodes: Expr[] = [root];
+  const next: number[] = [0];
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const e = nodes[top];
+    const i = next[top];
+    if (i >= e.kids.length) {
+      nodes.pop();
+      next.pop();
+      continue;
+    }
+    next[top] = i + 1;
+    const k = e.kids[i];
+    if (k.op === O.pop) out.push({ parent: e, index: i });
+    else if (k.kids.length > 0) {
+      nodes.push(k);
+      next.push(0);
+    }
+  }
+  return out;
+}
+
+/** Roots scanned after a set for its get. */
+const MAX_STACK_SCAN = 64;
+
+/**
+ * `local.set $x v` followed, in the same list, by statements that leave the stack as they find
+ * it and then by a root whose first instruction is the only get of that set: v stays on the
+ * stack and the get becomes a `pop` (the instruction sequence only loses the set and the get).
+ * `popsOnly`: only sets of a `pop`. Returns the number of pairs removed.
+ */
+export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, numParams: number, hasPops: boolean, popsOnly = false): number {
+  const lists: Expr[][] = [root.body];
+  forEachExpr(root.body, (e) => {
+    if (e.body.length > 0) lists.push(e.body);
+    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
+  });
+  // candidates by shape alone: the set, the roots in between, the root that gets it first
+  const cands: { list: Expr[]; i: number; j: number; get: Expr; site: PopSite | null; consts: PopSite[] }[] = [];
+  for (const list of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const set = list[i];
+      if (set.op !== O.local_set || (popsOnly && set.kids[0].op !== O.pop)) continue;
+      for (let t = i + 1; t < list.length && t <= i + MAX_STACK_SCAN; t++) {
+        const r = list[t];
+        const path = firstGet(r, set.index);
+        if (path !== null) {
+          cands.push({ list, i, j: t, ...path });
+          break;
+        }
+        if (r.type.length !== 0 || (hasPops && leadingPops(r).length > 0)) break;
+      }
+    }
+  }
+  if (cands.length === 0) return 0;
+  // a local accessed only by the set and the get needs no analysis (the set runs right before
+  // the get, in the same list); others ask the local graph
+  const accesses = new Uint32Array(numLocals);
+  forEachExpr(root.body, (e) => {
+    if (e.op === O.local_get || e.op === O.local_set || e.op === O.local_tee) accesses[e.index]++;
+  });
+  let graph: LocalGraph | null = null;
+  /** Roots that took a pop here. */
+  const popped = new Set<Expr>();
+  let n = 0;
+  /** Constants to insert before a root, per list. */
+  const before = new Map<Expr[], Map<Expr, Expr[]>>();
+  /** Roots that are a bare `pop`: they take the top value and leave it (no code), and go. */
+  const identity = new Set<Expr>();
+  const touched = new Set<Expr[]>();
+  for (const { list, i, j, get, site, consts } of cands) {
+    const set = list[i];
+    if (accesses[set.index] !== 2) {
+      graph ??= new LocalGraph(root, { cfg: cfg(), numParams });
+      if (graph.cfg.actionOf(set) < 0 || graph.cfg.actionOf(get) < 0 || graph.isUnreachable(set)) continue;
+      if (graph.soleSet(get) !== set) continue;
+      if (graph.setGetCount(set) !== 1) continue;
+    }
+    let ok = true;
+    for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
+    if (!ok) continue;
+    // a value that takes operands from the stack (pops) cannot have constants pushed in front
+    // of it: its pops would take them
+    const value = set.kids[0];
+    if (consts.length > 0 && (value.op === O.pop || leadingPops(value).length > 0 || leadingPops(set).length > 0)) continue;
+    // the get's parent takes the value from the stack, and the constants evaluated before it
+    // are pushed before the value
+    if (site === null) {
+      list[j] = pop(get.type[0]);
+      identity.add(list[j]);
+    } else site.parent.kids[site.index] = pop(get.type[0]);
+    const hoisted: Expr[] = [];
+    for (const c of consts) {
+      const k = c.parent.kids[c.index];
+      hoisted.push(k);
+      c.parent.kids[c.index] = pop(k.type[0]);
+    }
+    if (hoisted.length > 0) {
+      let m = before.get(list);
+      if (m === undefined) before.set(list, (m = new Map()));
+      m.set(value, hoisted);
+    }
+    list[i] = value;
+    if (value.op === O.pop) identity.add(value);
+    popped.add(list[j]);
+    touched.add(list);
+    n++;
+  }
+  for (const list of touched) {
+    const m = before.get(list);
+    const out: Expr[] = [];
+    for (const r of list) {
+      const h = m?.get(r);
+      if (h !== undefined) out.push(...h);
+      if (!identity.has(r)) out.push(r);
+    }
+    list.length = 0;
+    list.push(...out);
+  }
+  return n;
+}
+
+function isConst(e: Expr): boolean {
+  const op = e.op;
+  return op === O.i32_const || op === O.i64_const || op === O.f32_const || op === O.f64_const;
+}
+
+/**
+ * The get of `local` that `r` evaluates first, but for constants (the constants before it, in
+ * evaluation order), following operands only; null when `r` starts with anything else.
+ */
+function firstGet(r: Expr, local: number): { get: Expr; site: PopSite | null; consts: PopSite[] } | null {
+  const consts: PopSite[] = [];
+  let e = r;
+  let site: PopSite | null = null;
+  for (;;) {
+    if (e.op === O.local_get) return e.index === local ? { get: e, site, consts } : null;
+    if (e.op === O.pop) return null;
+    let k = 0;
+    while (k < e.kids.length && isConst(e.kids[k])) k++;
+    if (k === e.kids.length) return null;
+    for (let c = 0; c < k; c++) consts.push({ parent: e, index: c });
+    site = { parent: e, index: k };
+    e = e.kids[k];
+  }
+}
