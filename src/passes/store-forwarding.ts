@@ -619,7 +619,6 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
   // choose: a private frame's loads always go (stack-sroa removes the frame once none is
   // left); any other load only where its replacement is no bigger (see the header)
   const numParams = m.types[f.type].params.length;
-  const freshLocal = numParams + f.locals.length; // the index a fresh tee local would get
   const chosen: { c: Candidate; repl: Expr; get: Expr | null }[] = [];
   // facts about stored integer values (computed on the tree before any rewrite)
   let facts: ((g: Expr) => KnownBits | null) | null = null;
@@ -641,7 +640,8 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
     const v = en.store.kids[1];
     if (en.src === 'const') repl = constExtract(v.op === O.local_tee ? v.kids[0] : v, st.bytes, c.d - en.d, ld);
     else {
-      get = localGet(en.src === 'local' ? en.local : freshLocal, st.type);
+      // (a fresh local's index is set when it is made; reorder-locals gives it a small one)
+      get = localGet(en.src === 'local' ? en.local : 0, st.type);
       repl = extract(get, st.type, c.d - en.d, ld, bitsOf(v), demanded(c.load, 0));
     }
     if (en.priv) {
@@ -662,7 +662,7 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
     if (!viaTee) {
       let total = 0;
       for (const x of list) if (x.c.entry.src === 'tee') total += x.gain;
-      viaTee = total >= teeCost(freshLocal);
+      viaTee = total >= teeCost(f.locals.includes(STORES.get(store.op)!.type));
     }
     for (const x of list) if (x.c.entry.src !== 'tee' || viaTee) chosen.push(x);
   }
@@ -713,11 +713,12 @@ export function encodedSize(e: Expr): number {
   return n;
 }
 
-/** Bytes a tee into local `index` adds, with its share of a local declaration. */
-function teeCost(index: number): number {
-  SIZER.len = 0;
-  SIZER.u32(index);
-  return 1 + SIZER.len + 1;
+/**
+ * Bytes a tee into a fresh local adds: the tee (with a one-byte index: reorder-locals puts the
+ * locals most used first) and, when no declared local has its type yet, a declaration.
+ */
+function teeCost(typeDeclared: boolean): number {
+  return 2 + (typeDeclared ? 0 : 2);
 }
 
 function isConst(e: Expr): boolean {
