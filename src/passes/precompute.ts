@@ -15,18 +15,19 @@
 //
 //  - constant propagation through locals: a `local.get` whose every reaching definition (the
 //    local graph) writes the same constant — `local.set`/`local.tee` of a `*.const`, or the
-//    zero a declared (non-parameter) local starts with — becomes that constant (a self-copy
-//    `local.set $x (local.get $x)` is no definition of its own: the definitions reaching its
-//    get count instead, so a loop-carried copy does not hide a constant); folding and
+//    zero a declared (non-parameter) local starts with — becomes that constant (a copy
+//    `local.set $x (local.get $y)` is no definition of its own: the definitions reaching its
+//    get count instead, so copies in a cycle, even of a local to itself, do not hide a
+//    constant); folding and
 //    propagation alternate for a few rounds (a folded value may make another set constant).
 //    The sets stay: simplify-locals removes those no get reads any more.
 //
 // Why it is sound. A get returns the value of the definition that last wrote its local on the
 // path taken; when every definition that can reach it wrote the same constant bits, the get
-// returns those bits whatever the path, and a constant has no effect. A self-copy writes the
-// value its local held, itself written by one of the definitions reaching the copy's get: by
-// induction over the execution, the closure of definitions through self-copies covers every
-// value the local can hold at the get. The evaluator implements the spec's numeric semantics bit-exactly. An
+// returns those bits whatever the path, and a constant has no effect. A copy writes the value
+// its source local held, itself written by one of the definitions reaching the copy's get: by
+// induction over the execution, the closure of definitions through copies covers every value
+// the local can hold at the get. The evaluator implements the spec's numeric semantics bit-exactly. An
 // instruction that would trap is never folded (the trap stays, in place). An instruction whose
 // result is a NaN is folded only when it is bitwise (abs, neg, copysign, reinterpret): for every
 // other float instruction the spec makes the NaN's sign and payload nondeterministic, so picking
@@ -46,7 +47,7 @@ import { Eff, O, OPS } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, NONE } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
 import type { Func } from '../ir/module.js';
-import { ENTRY, type Def } from '../analysis/local-graph.js';
+import { ENTRY } from '../analysis/local-graph.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
 
@@ -203,33 +204,52 @@ function zeroConst(t: number): Expr | null {
  * constant. Returns whether anything changed.
  */
 function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
+  const types = cx.module.localTypes(f);
+  const numParams = cx.module.types[f.type].params.length;
+  // worth a local graph only with a constant to propagate: a constant set, a copy (it may
+  // carry one), or a declared local read and never written (its zero)
   let any = false;
+  const written = new Uint8Array(types.length);
   forEachExpr(frame.body, (e) => {
-    if ((e.op === O.local_set || e.op === O.local_tee) && constValue(e.kids[0]) !== undefined) any = true;
+    if (e.op === O.local_set || e.op === O.local_tee) {
+      written[e.index] = 1;
+      const v = e.kids[0];
+      if (constValue(v) !== undefined || v.op === O.local_get) any = true;
+    }
   });
+  if (!any) {
+    forEachExpr(frame.body, (e) => {
+      if (e.op === O.local_get && e.index >= numParams && written[e.index] === 0) any = true;
+    });
+  }
   if (!any) return false;
   const g = cx.localGraph(f);
-  const types = cx.module.localTypes(f);
   const repl = new Map<Expr, Expr>();
   const zeros = new Map<number, Expr | null>();
-  /** The constant every definition reaching `get` writes, through self-copies, or null. */
+  /** The constant every definition reaching `get` writes, through copies, or null. */
   const constantOf = (get: Expr): Expr | null => {
     let val: Expr | null = null;
-    const seen = new Set<Def>();
+    const seen = new Set<Expr>();
+    const entries = new Set<number>(); // locals whose initial value reaches
     const work: Expr[] = [get];
     while (work.length > 0) {
-      for (const d of g.getSets(work.pop()!)) {
-        if (seen.has(d)) continue;
-        seen.add(d);
+      const x = work.pop()!;
+      for (const d of g.getSets(x)) {
         let c: Expr | null;
         if (d === ENTRY) {
-          if (g.isParam(get.index)) return null;
-          if (!zeros.has(get.index)) zeros.set(get.index, zeroConst(types[get.index]));
-          c = zeros.get(get.index)!;
-        } else if (d.kids.length === 1 && d.kids[0].op === O.local_get && d.kids[0].index === d.index) {
-          work.push(d.kids[0]); // a self-copy writes what the local held: its definitions count
-          continue;
+          if (entries.has(x.index)) continue;
+          entries.add(x.index);
+          if (g.isParam(x.index)) return null;
+          if (!zeros.has(x.index)) zeros.set(x.index, zeroConst(types[x.index]));
+          c = zeros.get(x.index)!;
         } else {
+          if (seen.has(d)) continue;
+          seen.add(d);
+          if (d.kids.length === 1 && d.kids[0].op === O.local_get) {
+            if (seen.size > MAX_COPY_DEFS) return null;
+            work.push(d.kids[0]); // a copy writes what the other local held: its definitions count
+            continue;
+          }
           c = d.kids.length === 1 && constValue(d.kids[0]) !== undefined ? d.kids[0] : null;
         }
         if (c === null || (val !== null && !sameConst(val, c))) return null;
@@ -247,6 +267,9 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   rewriteExprs(frame.body, (e) => (e.op === O.local_get ? repl.get(e) ?? e : e));
   return true;
 }
+
+/** Definitions one get's constant may be looked for in, through copies (a bound on the work). */
+const MAX_COPY_DEFS = 64;
 
 /** Rounds of folding and propagation: a propagated constant may make another set constant. */
 const MAX_ROUNDS = 4;

@@ -622,7 +622,6 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
   // choose: a private frame's loads always go (stack-sroa removes the frame once none is
   // left); any other load only where its replacement is no bigger (see the header)
   const numParams = m.types[f.type].params.length;
-  const freshLocal = numParams + f.locals.length; // the index a fresh tee local would get
   const chosen: { c: Candidate; repl: Expr; get: Expr | null }[] = [];
   // facts about stored integer values (computed on the tree before any rewrite)
   let facts: ((g: Expr) => KnownBits | null) | null = null;
@@ -646,7 +645,8 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
     const v = en.store.kids[1];
     if (en.src === 'const') repl = constExtract(v.op === O.local_tee ? v.kids[0] : v, st.bytes, c.d - en.d, ld);
     else {
-      get = localGet(en.src === 'local' ? en.local : freshLocal, st.type);
+      // (a fresh local's index is set when it is made; reorder-locals gives it a small one)
+      get = localGet(en.src === 'local' ? en.local : 0, st.type);
       repl = extract(get, st.type, c.d - en.d, ld, bitsOf(v), demanded(c.load, 0));
     }
     // size: the load against the value that replaces it; an address with effects stays (the
@@ -672,7 +672,7 @@ export function forwardStores(cx: PassContext, f: Func, model: AddressModel, fx:
     if (!viaTee) {
       let total = 0;
       for (const x of list) if (x.c.entry.src === 'tee') total += x.gain;
-      viaTee = total >= teeCost(freshLocal);
+      viaTee = total >= teeCost(f.locals.includes(STORES.get(store.op)!.type));
     }
     for (const x of list) if (x.c.entry.src !== 'tee' || viaTee) chosen.push(x);
   }
@@ -732,11 +732,12 @@ export function encodedSize(e: Expr): number {
   return n;
 }
 
-/** Bytes a tee into local `index` adds, with its share of a local declaration. */
-function teeCost(index: number): number {
-  SIZER.len = 0;
-  SIZER.u32(index);
-  return 1 + SIZER.len + 1;
+/**
+ * Bytes a tee into a fresh local adds: the tee (with a one-byte index: reorder-locals puts the
+ * locals most used first) and, when no declared local has its type yet, a declaration.
+ */
+function teeCost(typeDeclared: boolean): number {
+  return 2 + (typeDeclared ? 0 : 2);
 }
 
 function isConst(e: Expr): boolean {

@@ -13,7 +13,12 @@
 //  - a block or loop without parameters that nothing branches to and whose body is one node of
 //    its own type is replaced by that node, as a root or as an operand.
 // The walk repeats (a few times at most) while it changes something, since simplifying a drop
-// inside an arm can make the enclosing structure removable.
+// inside an arm can make the enclosing structure removable. First, in every function (also one
+// with `pop`s: nothing moves, no pop is involved), self-copies go: `local.tee $x (local.get
+// $x)` becomes the get, `local.set $x (local.get $x)` disappears. They hide that two reads are
+// the same value (`x < x`), or a local's only value, from the passes after (and with pops the
+// rest of this pass does not run); coalesce-locals used to be the first to remove them, so a
+// second run found what they hid (fuzz 1-509).
 //
 // Why it is sound. Only computations without side effects are removed (the effects analysis:
 // no trap, no write of locals/globals/memory/tables, no call, no branch out, no possibly-endless
@@ -21,7 +26,8 @@
 // Stack typing is kept: a removed root leaves nothing, or its value is removed with its drop;
 // a structure made void loses its value on every path (the arms' values are dropped, and no
 // branch carries a value to it). An untargeted single-node block/loop runs its node exactly once.
-// Functions with `pop`s are left alone.
+// Functions with `pop`s are left alone but for the self-copies: a self-copy writes the value the
+// local holds, and its get reads nothing else (no pop).
 //
 // Where. After dce, precompute, simplify-locals and anything that leaves drops, nops or empty
 // structures; it is cheap, so pipelines run it several times.
@@ -29,7 +35,7 @@
 import { Expr } from '../ir/expr.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { NONE, typesEqual } from '../ir/types.js';
-import { branchesByTarget, forEachExprPost } from '../ir/walk.js';
+import { branchesByTarget, forEachExpr, forEachExprPost, rewriteExprs } from '../ir/walk.js';
 import { FunctionEffects } from '../analysis/effects.js';
 import type { FunctionPass } from './registry.js';
 
@@ -212,14 +218,36 @@ class Vacuum {
   }
 }
 
+const isSelfCopy = (e: Expr): boolean =>
+  (e.op === O.local_set || e.op === O.local_tee) && e.kids[0].op === O.local_get && e.kids[0].index === e.index;
+
+/** Self-copy tees become their get, self-copy sets go (see the header). */
+function removeSelfCopies(frame: Expr): boolean {
+  let any = false;
+  forEachExpr([frame], (e) => {
+    if (e.op === O.local_tee || e.op === O.local_set) {
+      let v = e.kids[0];
+      while (v.op === O.local_tee && v.index === e.index) v = v.kids[0];
+      if (v.op === O.local_get && v.index === e.index) any = true;
+    }
+  });
+  if (!any) return false;
+  rewriteExprs(frame.body, (e) => (e.op === O.local_tee && isSelfCopy(e) ? e.kids[0] : e));
+  forEachExpr([frame], (e) => {
+    if (e.body.some(isSelfCopy)) e.body = e.body.filter((r) => !isSelfCopy(r));
+    if (e.alt !== null && e.alt.some(isSelfCopy)) e.alt = e.alt.filter((r) => !isSelfCopy(r));
+  });
+  return true;
+}
+
 export const vacuum: FunctionPass = {
   name: 'vacuum',
   description: 'remove nops, drops of side-effect-free values, empty and trivial blocks, unused structure values',
   scope: 'function',
   run(cx, f) {
-    if (f.hasPops) return false;
     const frame = cx.body(f);
-    let changed = false;
+    let changed = removeSelfCopies(frame);
+    if (f.hasPops) return changed;
     for (let round = 0; round < 4; round++) {
       if (!new Vacuum(frame).run()) break;
       changed = true;

@@ -240,11 +240,11 @@
 
   ;; a byte of a value whose other bits are known zero needs no mask: forwarded
   (func $known_bits_narrow_read (param $p i32) (param $c i32) (result i32)
-    (i32.store (local.get $p) (select (i32.const 1) (i32.const 2) (local.get $c)))
-    (i32.load8_u (local.get $p)))
+    (i32.store offset=1000 (local.get $p) (select (i32.const 1) (i32.const 2) (local.get $c)))
+    (i32.load8_u offset=1000 (local.get $p)))
   ;; CHECK: (func $known_bits_narrow_read (param i32 i32) (result i32)
   ;; CHECK:   (local i32)
-  ;; CHECK:   (i32.store
+  ;; CHECK:   (i32.store offset=1000
   ;; CHECK:     (local.get 0)
   ;; CHECK:     (local.tee 2
   ;; CHECK:       (select
@@ -401,13 +401,14 @@
   ;; CHECK:     (local.get 0)))
 
   ;; the local the value came from changes in between: the value is teed into a fresh local
+  ;; (worth it for a load with a 2-byte offset: tee and declaration cost 4 bytes)
   (func $value_local_rewritten (param $p i32) (param $v i32) (result i32)
-    (i32.store (local.get $p) (local.get $v))
+    (i32.store offset=1000 (local.get $p) (local.get $v))
     (local.set $v (i32.const 7))
-    (i32.add (local.get $v) (i32.load (local.get $p))))
+    (i32.add (local.get $v) (i32.load offset=1000 (local.get $p))))
   ;; CHECK: (func $value_local_rewritten (param i32 i32) (result i32)
   ;; CHECK:   (local i32)
-  ;; CHECK:   (i32.store
+  ;; CHECK:   (i32.store offset=1000
   ;; CHECK:     (local.get 0)
   ;; CHECK:     (local.tee 2
   ;; CHECK:       (local.get 1)))
@@ -416,6 +417,23 @@
   ;; CHECK:   (i32.add
   ;; CHECK:     (local.get 1)
   ;; CHECK:     (local.get 2)))
+
+  ;; MUST NOT CHANGE: the same at offset 0: the tee and the local cost more than the
+  ;; load they would save
+  (func $value_local_rewritten_small (param $p i32) (param $v i32) (result i32)
+    (i32.store (local.get $p) (local.get $v))
+    (local.set $v (i32.const 7))
+    (i32.add (local.get $v) (i32.load (local.get $p))))
+  ;; CHECK: (func $value_local_rewritten_small (param i32 i32) (result i32)
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 1))
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.const 7))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 0))))
 
   ;; constants and constant addresses
   (func $constants (result i32)
