@@ -34,7 +34,7 @@ export function afterInline(): string[] {
     ...cleanup(), //                  a second round catches what CSE and RSE exposed
     'promote-locals', //              forward single-def locals across control flow, drop copies
     ...cleanup(), //                  fold what the forwarding exposed
-    'lower-br-table', //              a br_table reaching few labels -> compare-and-br_if chain (no earlier: seam-sroa reads tables)
+    'lower-br-table', //              embedded targets: a br_table reaching few labels -> br_if chain (no earlier: seam-sroa reads tables)
     'coalesce-locals', //             locals never live together share an index; copies between them vanish
     'fold-if-heads', //               statements both arms of an if start with, once above it (stack code: after the code movers)
     'vacuum', //                      drops and nops coalescing left

@@ -1,4 +1,5 @@
 ;; PASSES: lower-br-table
+;; TARGET: thumbv7em
 (module
   (memory 1)
 
