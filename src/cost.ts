@@ -176,9 +176,24 @@ function typeSlots(target: Target, ts: readonly ValType[]): number {
 /** The cost split of one function body (`tree`: its decoded body) under `target`. */
 export function functionCost(m: Module, f: Func, tree: Expr, target: Target): CostSplit {
   const c = zero();
+  for (const t of f.locals) c.locals += target.params.localInit * slots(target, t);
+  addStatementsCost(c, target, m.localTypes(f), tree.body);
+  c.total = c.locals + c.constants + c.i64 + c.calls + c.other;
+  return c;
+}
+
+/**
+ * The total cost of a list of statements (roots of a body) under `target`, `localTypes` giving
+ * the types of the locals they access: what a pass compares before and after a local rewrite.
+ */
+export function statementsCost(target: Target, localTypes: readonly ValType[], roots: readonly Expr[]): number {
+  const c = zero();
+  addStatementsCost(c, target, localTypes, roots);
+  return c.locals + c.constants + c.i64 + c.calls + c.other;
+}
+
+function addStatementsCost(c: CostSplit, target: Target, localTypes: readonly ValType[], roots: readonly Expr[]): void {
   const p = target.params;
-  const localTypes = m.localTypes(f);
-  for (const t of f.locals) c.locals += p.localInit * slots(target, t);
   // iterative pre-order walk with each node's parent and operand index (-1: a body root)
   const nodes: Expr[] = [];
   const parents: (Expr | null)[] = [];
@@ -186,7 +201,7 @@ export function functionCost(m: Module, f: Func, tree: Expr, target: Target): Co
   const pushList = (list: readonly Expr[], parent: Expr | null, asKids: boolean) => {
     for (let i = list.length - 1; i >= 0; i--) { nodes.push(list[i]); parents.push(parent); slotIdx.push(asKids ? i : -1); }
   };
-  pushList(tree.body, null, false);
+  pushList(roots, null, false);
   while (nodes.length > 0) {
     const e = nodes.pop()!;
     const parent = parents.pop()!;
@@ -231,8 +246,6 @@ export function functionCost(m: Module, f: Func, tree: Expr, target: Target): Co
     } else if (involvesI64(e)) c.i64 += n;
     else c.other += n;
   }
-  c.total = c.locals + c.constants + c.i64 + c.calls + c.other;
-  return c;
 }
 
 /** The cost of every defined function (bodies decoded as needed; the module must be valid). */

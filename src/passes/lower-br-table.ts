@@ -1,32 +1,27 @@
-// lower-br-table: a `br_table` whose entries reach few distinct labels becomes a short chain of
-// compare-and-branch (`br_if`) followed by one `br`.
+// lower-br-table: a `br_table` that is one range test becomes a `br_if` and a `br`, where the
+// target's cost model says that is cheaper.
 //
 // What. The index values of a value-less `br_table` that stands as a statement are grouped by
 // label into ranges of consecutive values; the default label also owns [n, 2^32) (n = number
-// of entries). The label with the most ranges becomes the fallback (ties: the default); every
-// range of every other label is one test, in table order:
-//   (br_table $a $b $c $c $a $d (x))   →  (br_if $b (i32.eq (local.tee $t x) (i32.const 1)))
-//                                          (br_if $c (i32.le_u (i32.sub (local.get $t)
-//                                                      (i32.const 2)) (i32.const 1)))
-//                                          (br_if $d (i32.le_u (local.get $t) (i32.const 0)))...
+// of entries). The label with the most ranges becomes the fallback (ties: the default). When
+// every other entry forms one range of one label, the table is one test and a `br`:
+//   (br_table $a $a $b $b $b $a (x))   →  (br_if $b (i32.le_u (i32.sub x (i32.const 2))
+//                                                    (i32.const 2)))
 //                                          (br $a)
 // A single value is `i32.eq` (`i32.eqz` for 0), a range starting at 0 one `i32.le_u`, the
 // default's [lo, 2^32) one `i32.ge_u`, others `i32.le_u (i32.sub x lo) (hi - lo)` (wrapping:
-// exact for every x). An index `e + k` (or
-// `e - k`, k constant) tests `e` against constants moved by k, so the addition disappears. The
-// index is read from its local when it is a `local.get`, else teed into a fresh local by the
-// first test (one test needs no local).
+// exact for every x). An index `e + k` (or `e - k`, k constant) tests `e` against constants
+// moved by k, so the addition disappears.
 //
-// When. Only under an embedded target (`--target` other than generic): under `generic` the
-// table is smaller in bytes and instructions, and weft optimizes for those there (measured on
-// the corpus, 2026-11-24: lowering under generic cost gale +31 instructions and +7 local ops,
-// loom +182 instructions, for -22 Liftoff x64 and -36 ARM32 instructions on gale). At most
-// MAX_TESTS tests, and no more than the table has entries. A single-pass
-// backend lowers a br_table as a bounds check plus a binary search over the entries (V8's
-// Liftoff: about 4 instructions per entry) or as a jump table (a bounds check, a load and an
-// indirect jump, plus a word per entry); a test is 2-4 instructions (compare with an
-// immediate, conditional branch), so a few tests cost less than the search and about what
-// the jump table costs with its data.
+// When. When the test costs less than the table under the target's cost model (src/targets/,
+// the same estimate `weft cost` reports; both costed as statements, strictly cheaper). Under
+// `generic` a table is one instruction and never lowered; thumbv7em's (CMP, BHS, TBB: 3) only
+// for a test against 0 (CBZ); thumbv6m's (6) and rv32imac's (5) for any one test. Two or more
+// tests, each a local read, a compare and a branch, cost at least a table under every model
+// here (thumbv6m: 7 vs 6, rv32imac: 5 vs 5), so they are not considered. (Lowering up to four
+// tests under generic was measured on the corpus, 2026-11-24: gale +31 instructions and +7
+// local ops, loom +182 instructions, for -22 V8 Liftoff x64 and -36 ARM32 instructions on gale,
+// whose tables are a binary search of ~4 instructions per entry, unlike the targets here.)
 //
 // Why it is sound. The index is evaluated once, where the br_table evaluated it, and the
 // tests only read the value back: the first test that holds branches to the label the table
@@ -35,18 +30,14 @@
 // label (block, loop, if, the function body) can be a br_if's target exactly as the table's.
 //
 // Where. Late in -O2 and above, after the last cleanup (earlier passes such as seam-sroa read
-// br_table dispatch) and before coalesce-locals, which gives the index local a shared slot or
-// turns it into stack flow.
+// br_table dispatch).
 
 import { Expr, i32Const } from '../ir/expr.js';
 import { O, op, OPS } from '../ir/opcodes.js';
 import { I32, NONE, single } from '../ir/types.js';
-import { MAX_LOCALS } from '../binary/code-reader.js';
 import { getTarget } from '../targets/index.js';
+import { statementsCost } from '../cost.js';
 import type { FunctionPass } from './registry.js';
-
-/** Most tests a table becomes. */
-const MAX_TESTS = 4;
 
 const I32_EQ = op('i32.eq');
 const I32_EQZ = op('i32.eqz');
@@ -95,14 +86,8 @@ function test(x: Expr, k: number, lo: number, hi: number): Expr {
   return bin(I32_LE_U, base, i32Const(span | 0));
 }
 
-function localGet(index: number): Expr {
-  const g = new Expr(O.local_get, single(I32));
-  g.index = index;
-  return g;
-}
-
-/** The roots replacing `e` (a value-less br_table), or null when it stays. */
-function lower(e: Expr, newLocal: () => number | null): Expr[] | null {
+/** The roots replacing `e` (a value-less br_table) when it is one test and a br, else null. */
+function lower(e: Expr): Expr[] | null {
   const targets = e.targets!;
   const n = targets.length - 1;
   const labels = groupByLabel(targets);
@@ -111,7 +96,7 @@ function lower(e: Expr, newLocal: () => number | null): Expr[] | null {
   for (const l of labels) if (l.ranges.length > fallback.ranges.length) fallback = l;
   const tests: [Expr, [number, number]][] = [];
   for (const l of labels) if (l !== fallback) for (const r of l.ranges) tests.push([l.target, r]);
-  if (tests.length > MAX_TESTS || tests.length > n) return null;
+  if (tests.length !== 1) return null;
   // the index, as x + k
   let x = e.kids[0];
   let k = 0;
@@ -120,49 +105,23 @@ function lower(e: Expr, newLocal: () => number | null): Expr[] | null {
     k = x.op === I32_ADD ? c : -c;
     x = x.kids[0];
   }
-  let read: () => Expr;
-  if (x.op === O.local_get) {
-    const i = x.index;
-    read = () => localGet(i);
-  } else if (tests.length === 1) {
-    read = () => x;
-  } else {
-    const t = newLocal();
-    if (t === null) return null;
-    let first = true;
-    read = () => {
-      if (!first) return localGet(t);
-      first = false;
-      const tee = new Expr(O.local_tee, single(I32), [x]);
-      tee.index = t;
-      return tee;
-    };
-  }
-  const out: Expr[] = [];
-  for (const [target, [lo, hi]] of tests) {
-    const b = new Expr(O.br_if, NONE, [test(read(), k, lo, hi)]);
-    b.target = target;
-    out.push(b);
-  }
+  const [target, [lo, hi]] = tests[0];
+  const b = new Expr(O.br_if, NONE, [test(x, k, lo, hi)]);
+  b.target = target;
   const br = new Expr(O.br, NONE);
   br.target = fallback.target;
-  out.push(br);
-  return out;
+  return [b, br];
 }
 
 export const lowerBrTable: FunctionPass = {
   name: 'lower-br-table',
-  description: 'a br_table reaching few distinct labels becomes a short chain of compare-and-br_if (embedded targets only)',
+  description: 'a br_table that is one range test becomes br_if + br where the target model says it is cheaper',
   scope: 'function',
   run(cx, f) {
-    if (f.hasPops || getTarget(cx.options.target).name === 'generic') return false;
+    if (f.hasPops) return false;
+    const target = getTarget(cx.options.target);
     const root = cx.body(f);
-    const numParams = cx.module.types[f.type].params.length;
-    const newLocal = () => {
-      if (numParams + f.locals.length >= MAX_LOCALS) return null;
-      f.locals.push(I32);
-      return numParams + f.locals.length - 1;
-    };
+    const localTypes = cx.module.localTypes(f);
     let changed = false;
     const nodes: Expr[] = [root];
     while (nodes.length > 0) {
@@ -171,8 +130,8 @@ export const lowerBrTable: FunctionPass = {
         for (let i = 0; i < list.length; i++) {
           const e = list[i];
           if (e.op !== O.br_table || e.kids.length !== 1) continue;
-          const roots = lower(e, newLocal);
-          if (roots === null) continue;
+          const roots = lower(e);
+          if (roots === null || statementsCost(target, localTypes, roots) >= statementsCost(target, localTypes, [e])) continue;
           list.splice(i, 1, ...roots);
           i += roots.length - 1;
           changed = true;
