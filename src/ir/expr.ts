@@ -111,6 +111,14 @@ export function v128Const(bytes: Uint8Array): Expr {
   return e;
 }
 
+/** A fresh copy of a constant node (`*.const`, `ref.null`); immediates are immutable values but v128 bytes, which are copied. */
+export function copyConst(c: Expr): Expr {
+  const e = new Expr(c.op, c.type);
+  e.index = c.index;
+  e.value = c.value instanceof Uint8Array ? c.value.slice() : c.value;
+  return e;
+}
+
 export function pop(t: ValType): Expr {
   return new Expr(O.pop, single(t));
 }

@@ -119,6 +119,35 @@ export function branchesByTarget(roots: readonly Expr[]): Map<Expr, Set<Expr>> {
   return out;
 }
 
+/**
+ * Moves every branch to label `from` onto label `to` in `branches` (as `branchesByTarget` made
+ * it), rewriting the branches. Returns whether any branch moved.
+ */
+export function retargetBranches(branches: Map<Expr, Set<Expr>>, from: Expr, to: Expr): boolean {
+  const s = branches.get(from);
+  if (s === undefined) return false;
+  let t = branches.get(to);
+  if (t === undefined) branches.set(to, (t = new Set()));
+  for (const br of s) {
+    if (br.targets !== null) br.targets = br.targets.map((x) => (x === from ? to : x));
+    else br.target = to;
+    t.add(br);
+  }
+  branches.delete(from);
+  return true;
+}
+
+/** Whether a `pop` is reachable from `e` through operand edges (it reads the stack around `e`). */
+export function hasOuterPops(e: Expr): boolean {
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.op === O.pop) return true;
+    for (const k of x.kids) stack.push(k);
+  }
+  return false;
+}
+
 /** Callbacks of `walkExecution`; each is optional. */
 export interface ExecutionVisitor {
   /** Any node, before its operands (nothing of it has run yet). */

@@ -25,7 +25,7 @@
 // inline-settle at the end, for writes the late passes removed. It is a module pass because
 // deciding "never set" needs every body.
 
-import { Expr } from '../ir/expr.js';
+import { Expr, copyConst } from '../ir/expr.js';
 import type { Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
@@ -33,14 +33,6 @@ import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 
 const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_const, O.f64_const, O.v128_const, O.ref_null]);
-
-/** A fresh copy of a constant node (immediates are immutable values: bigint, number, or bytes we never mutate). */
-function copyConst(c: Expr): Expr {
-  const e = new Expr(c.op, c.type);
-  e.index = c.index;
-  e.value = c.value instanceof Uint8Array ? c.value.slice() : c.value;
-  return e;
-}
 
 export const constantGlobals: ModulePass = {
   name: 'constant-globals',

@@ -51,11 +51,11 @@
 // the fewer call sites inlining left: more single-constant parameters and dropped results.
 // Measured on the corpus (loom total instructions after -O3): 26,951 without, 26,138 with.
 
-import { Expr, NO_KIDS } from '../ir/expr.js';
+import { Expr, NO_KIDS, copyConst } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { NONE, funcTypesEqual, single, type FuncType, type Type, type ValType } from '../ir/types.js';
-import { countExprs, forEachExpr, rewriteExprs } from '../ir/walk.js';
+import { countExprs, forEachExpr, hasOuterPops, rewriteExprs } from '../ir/walk.js';
 import { effectsOf } from '../analysis/effects.js';
 import { referencedFuncs, scanFuncRefs } from '../binary/scan.js';
 import { remapFuncLocalNames } from '../binary/names.js';
@@ -83,23 +83,6 @@ interface Plan {
 
 function sameConst(a: Expr, b: Expr): boolean {
   return a.op === b.op && a.value === b.value;
-}
-
-function copyConst(c: Expr): Expr {
-  const e = new Expr(c.op, c.type);
-  e.value = c.value;
-  return e;
-}
-
-/** Whether a `pop` is reachable from `e` through operand edges. */
-function hasOuterPops(e: Expr): boolean {
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (x.op === O.pop) return true;
-    for (const k of x.kids) stack.push(k);
-  }
-  return false;
 }
 
 /** The index of a function type equal to `t`, appended to the type section when absent. */

@@ -39,12 +39,13 @@
 
 import { Expr, pop } from '../ir/expr.js';
 import { O, op } from '../ir/opcodes.js';
-
-const I32_EQZ = op('i32.eqz');
 import { I32, NONE, single } from '../ir/types.js';
+import { hasOuterPops } from '../ir/walk.js';
 import { effectsOf } from '../analysis/effects.js';
 import { negateFree } from './remove-unused-brs.js';
 import type { FunctionPass } from './registry.js';
+
+const I32_EQZ = op('i32.eqz');
 
 /**
  * Whether the two trees are the same code (iterative): equal ops, immediates and types, and
@@ -110,16 +111,6 @@ function foldable(e: Expr, self: Expr): boolean {
   return true;
 }
 
-function hasPop(e: Expr): boolean {
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (x.op === O.pop) return true;
-    for (const k of x.kids) stack.push(k);
-  }
-  return false;
-}
-
 /**
  * The folded `if` `e` made smaller where that is free. `cond` is its condition; with `onStack`
  * it is emitted as a statement before the heads and `e` reads it with a pop, else it stays an
@@ -168,7 +159,7 @@ export const foldIfHeads: FunctionPass = {
           // a condition already waiting on the stack (an if folded before) lets more heads go
           // above it; any other pop in the condition stays where it is
           const waiting = e.kids[0].op === O.pop;
-          if (!waiting && hasPop(e.kids[0])) continue;
+          if (!waiting && hasOuterPops(e.kids[0])) continue;
           let k = 0;
           while (k < e.body.length && k < e.alt.length && foldable(e.body[k], e) && sameTree(e.body[k], e.alt[k])) k++;
           if (k === 0) continue;

@@ -78,7 +78,7 @@ import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const, v128Const } from
 import type { Func, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, NONE, V128, single, type Type, type ValType } from '../ir/types.js';
-import { countExprs, rewriteExprs } from '../ir/walk.js';
+import { countExprs, hasOuterPops, rewriteExprs } from '../ir/walk.js';
 import { F, effectsOf } from '../analysis/effects.js';
 import { MAX_LOCALS } from '../binary/code-reader.js';
 import { readNames } from '../binary/names.js';
@@ -130,17 +130,6 @@ function isForwardableLeaf(e: Expr): boolean {
   const op = e.op;
   return op === O.local_get || op === O.i32_const || op === O.i64_const || op === O.f32_const ||
     op === O.f64_const || op === O.v128_const || op === O.ref_null || op === O.ref_func;
-}
-
-/** Whether a `pop` is reachable from `e` through operand edges (it reads the stack around `e`). */
-function hasOuterPops(e: Expr): boolean {
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (x.op === O.pop) return true;
-    for (const k of x.kids) stack.push(k);
-  }
-  return false;
 }
 
 /** Whether any node of `e` (bodies included) writes local `i`. */

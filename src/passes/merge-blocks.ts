@@ -31,7 +31,7 @@
 import type { Expr } from '../ir/expr.js';
 import { O } from '../ir/opcodes.js';
 import { typesEqual } from '../ir/types.js';
-import { branchesByTarget, forEachExprPost } from '../ir/walk.js';
+import { branchesByTarget, retargetBranches, forEachExprPost } from '../ir/walk.js';
 import type { FunctionEffects } from '../analysis/effects.js';
 import type { FunctionPass } from './registry.js';
 
@@ -60,17 +60,9 @@ class MergeBlocks {
 
   /** Moves every branch to `from` onto `to`. */
   private retarget(from: Expr, to: Expr): void {
-    const s = this.branches.get(from);
-    if (s === undefined) return;
-    let t = this.branches.get(to);
-    if (t === undefined) this.branches.set(to, (t = new Set()));
-    for (const br of s) {
-      if (br.targets !== null) br.targets = br.targets.map((x) => (x === from ? to : x));
-      else br.target = to;
-      t.add(br);
-    }
-    this.branches.delete(from);
+    retargetBranches(this.branches, from, to);
   }
+
 
   private list(list: Expr[], owner: Expr): Expr[] {
     const work: Expr[] = [];

@@ -41,7 +41,7 @@
 import { Expr } from '../ir/expr.js';
 import { Eff, O, op, OPS } from '../ir/opcodes.js';
 import { isNumType, NONE, type ValType, typeOf, typesEqual, V128 } from '../ir/types.js';
-import { branchesByTarget, forEachExprPost } from '../ir/walk.js';
+import { branchesByTarget, retargetBranches, forEachExprPost } from '../ir/walk.js';
 import { FunctionEffects } from '../analysis/effects.js';
 import type { FunctionPass } from './registry.js';
 
@@ -95,18 +95,9 @@ class RemoveUnusedBrs {
   }
 
   private retarget(from: Expr, to: Expr): void {
-    const s = this.branches.get(from);
-    if (s === undefined) return;
-    let t = this.branches.get(to);
-    if (t === undefined) this.branches.set(to, (t = new Set()));
-    for (const br of s) {
-      if (br.targets !== null) br.targets = br.targets.map((x) => (x === from ? to : x));
-      else br.target = to;
-      t.add(br);
-    }
-    this.branches.delete(from);
-    this.changed = true;
+    if (retargetBranches(this.branches, from, to)) this.changed = true;
   }
+
 
   run(): boolean {
     forEachExprPost([this.frame], (e) => this.visit(e));
