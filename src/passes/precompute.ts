@@ -15,7 +15,8 @@
 //
 //  - constant propagation through locals: a `local.get` whose every reaching definition (the
 //    local graph) writes the same constant — `local.set`/`local.tee` of a `*.const`, or the
-//    zero a declared (non-parameter) local starts with — becomes that constant (a copy
+//    zero a declared (non-parameter) local starts with, or a block no branch targets whose
+//    last root is a constant (its value) — becomes that constant (a copy
 //    `local.set $x (local.get $y)` is no definition of its own: the definitions reaching its
 //    get count instead, so copies in a cycle, even of a local to itself, do not hide a
 //    constant); folding and
@@ -214,14 +215,15 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   const types = cx.module.localTypes(f);
   const numParams = cx.module.types[f.type].params.length;
   // worth a local graph only with a constant to propagate: a constant set, a copy (it may
-  // carry one), or a declared local read and never written (its zero)
+  // carry one), a block (its value may be one), or a declared local read and never written
+  // (its zero)
   let any = false;
   const written = new Uint8Array(types.length);
   forEachExpr(frame.body, (e) => {
     if (e.op === O.local_set || e.op === O.local_tee) {
       written[e.index] = 1;
       const v = e.kids[0];
-      if (constValue(v) !== undefined || v.op === O.local_get) any = true;
+      if (constValue(v) !== undefined || v.op === O.local_get || v.op === O.block) any = true;
     }
   });
   if (!any) {
@@ -232,6 +234,24 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   if (!any) return false;
   const g = cx.localGraph(f);
   const repl = new Map<Expr, Expr>();
+  // a block no branch targets yields its last root: a constant there is the block's value
+  let targets: Set<Expr> | null = null;
+  const valueConst = (v: Expr): Expr | null => {
+    let e = v;
+    while (e.op === O.block && e.body.length > 0 && e.kids.length === 0) {
+      if (targets === null) {
+        const t = new Set<Expr>();
+        forEachExpr(frame.body, (x) => {
+          if (x.target !== null) t.add(x.target);
+          if (x.targets !== null) for (const y of x.targets) t.add(y);
+        });
+        targets = t;
+      }
+      if (targets.has(e)) return null;
+      e = e.body[e.body.length - 1];
+    }
+    return constValue(e) !== undefined ? e : null;
+  };
   const zeros = new Map<number, Expr | null>();
   /** The constant every definition reaching `get` writes, through copies, or null. */
   const constantOf = (get: Expr): Expr | null => {
@@ -257,7 +277,7 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
             work.push(d.kids[0]); // a copy writes what the other local held: its definitions count
             continue;
           }
-          c = d.kids.length === 1 && constValue(d.kids[0]) !== undefined ? d.kids[0] : null;
+          c = d.kids.length === 1 ? valueConst(d.kids[0]) : null;
         }
         if (c === null || (val !== null && !sameConst(val, c))) return null;
         val = c;

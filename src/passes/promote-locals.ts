@@ -29,11 +29,12 @@
 //     of each arm and every `br` to it — write the same $x last (`local.set $x v`, possibly
 //     followed by a few roots that neither touch $x, nor branch, nor conflict with v) gets a
 //     result instead: `(local.set $x (block (result t) ... v))`, each `br` carrying its `v`.
-//     n sets become one, which simplify-locals can then sink into its use. Under the generic
-//     target only when the value is the first thing read after the structure (or the
-//     structure ends its list, so an enclosing one may yield it in turn): Liftoff-like
+//     n sets become one, which simplify-locals can then sink into its use. Liftoff-like
 //     backends pay at every branch for operands held on the stack under a structure, which
-//     costs more than the sets saved. Under an embedded target always.
+//     costs more than the sets saved: under the generic target simplify-locals does not sink a
+//     structure's value where operands wait below it (it stays `local.set $x (block ...)`,
+//     one set instead of n; coalesce-locals may still leave it on the stack when the next
+//     statement starts with the get). Under an embedded target it sinks anywhere.
 //  4. Sinking into if arms and loops: a single-use value with no side effects that cannot
 //     trap is moved to its use even when the use lies in an if arm (it is then evaluated only
 //     on that path) or a loop (evaluated once per iteration: under the generic target only
@@ -334,7 +335,7 @@ function propagateCopies(cfg: LocalCfg, graph: LocalGraph): number {
 // ---- 3. structured results ----------------------------------------------------------------
 
 /** Gives blocks/ifs whose every exit sets the same local a result instead (see the header). */
-function structuredResults(root: Expr, types: readonly ValType[], embedded: boolean): number {
+function structuredResults(root: Expr, types: readonly ValType[]): number {
   const st = new Structure(root);
   const fx = new FunctionEffects(root);
   fx.get(root); // memoize every node before the tree changes
@@ -379,14 +380,8 @@ function structuredResults(root: Expr, types: readonly ValType[], embedded: bool
     if (!ok || exits.length < 2) continue;
     for (const ex of exits) trailingSets(ex.list, ex.end, fx, ex.sets);
     let x = -1;
-    // Liftoff-like backends pay at every branch for values held on the stack under the
-    // structure, so unless fewer local ops come first (embedded), the result must be consumed
-    // first thing after the structure (it then flows straight into its use), or the structure
-    // must end its list (an enclosing structure may yield it in turn).
-    const next = idx + 1 < list.length ? firstLeaf(list[idx + 1]) : null;
     for (const cand of exits[0].sets.keys()) {
       if (!exits.every((ex) => ex.sets.has(cand))) continue;
-      if (!embedded && next !== null && !(next.op === O.local_get && next.index === cand)) continue;
       x = cand;
       break;
     }
@@ -633,7 +628,7 @@ export const promoteLocals: FunctionPass = {
         }
       }
       // 3. structured results
-      if (shape.results && structuredResults(root, types, embedded) > 0) {
+      if (shape.results && structuredResults(root, types) > 0) {
         any = true;
         graph = null;
       }

@@ -496,4 +496,38 @@
   ;; CHECK:       (local.tee 0
   ;; CHECK:         (i32.const 3))))
   ;; CHECK:   (i32.const 3))
+
+  ;; a block no branch targets yields its last root: a constant there propagates to the get
+  (func $block_value_const (export "block_value_const") (param i32) (result i32)
+    (local $a i32)
+    (local.set $a (block (result i32) (global.set $g (local.get 0)) (i32.const 8)))
+    (i32.add (local.get 0) (local.get $a)))
+  ;; CHECK: (func $block_value_const (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (global.set 0
+  ;; CHECK:         (local.get 0))
+  ;; CHECK:       (i32.const 8)))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (i32.const 8)))
+
+  ;; MUST NOT CHANGE: a branch to the block may yield another value
+  (func $block_value_targeted (export "block_value_targeted") (param i32) (result i32)
+    (local $a i32)
+    (local.set $a (block $b (result i32) (drop (br_if $b (i32.const 7) (local.get 0))) (i32.const 8)))
+    (i32.add (local.get 0) (local.get $a)))
+  ;; CHECK: (func $block_value_targeted (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (drop
+  ;; CHECK:         (br_if $B0
+  ;; CHECK:           (i32.const 7)
+  ;; CHECK:           (local.get 0)))
+  ;; CHECK:       (i32.const 8)))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 1)))
 )

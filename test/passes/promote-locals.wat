@@ -422,4 +422,52 @@
   ;; CHECK:     (pop i32))
   ;; CHECK:   (local.get 1)
   ;; CHECK:   (local.get 1))
+
+  ;; every arm writes $x last, but a store of another value comes first after the if: the if
+  ;; still yields the value (one set instead of two), and the value is not sunk into the
+  ;; store below its address (the address would wait on the stack through the if's arms)
+  (func $if_result_not_first (param i32 i32)
+    (local $x i32)
+    (if (local.get 1)
+      (then (call $log (i32.const 1)) (local.set $x (i32.const 10)))
+      (else (local.set $x (call $imp (local.get 1)))))
+    (i32.store (local.get 0) (local.get $x)))
+  ;; CHECK: (func $if_result_not_first (param i32 i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (if $B0 (result i32)
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (then
+  ;; CHECK:         (call 1
+  ;; CHECK:           (i32.const 1))
+  ;; CHECK:         (i32.const 10))
+  ;; CHECK:       (else
+  ;; CHECK:         (call 0
+  ;; CHECK:           (local.get 1)))))
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 2)))
+
+  ;; MUST NOT CHANGE: one exit is a br_if (it would need the value on both of its edges)
+  (func $no_result_br_if (param i32 i32) (result i32)
+    (local $x i32)
+    (block $b
+      (local.set $x (i32.const 1))
+      (br_if $b (local.get 0))
+      (local.set $x (i32.const 2)))
+    (i32.store (local.get 1) (i32.const 0))
+    (local.get $x))
+  ;; CHECK: (func $no_result_br_if (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const 1))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const 2)))
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (i32.const 0))
+  ;; CHECK:   (local.get 2))
 )
