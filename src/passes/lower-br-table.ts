@@ -29,8 +29,9 @@
 // ranges of all labels partition the i32 values). Value-less branches carry nothing, so any
 // label (block, loop, if, the function body) can be a br_if's target exactly as the table's.
 //
-// Where. Late in -O2 and above, after the last cleanup (earlier passes such as seam-sroa read
-// br_table dispatch).
+// Where. Late in -O2 and above, after the cleanups that follow local-cse (earlier passes such
+// as seam-sroa read br_table dispatch) and before promote-locals, whose structured results need
+// plain branches to carry a block's value.
 
 import { Expr, i32Const } from '../ir/expr.js';
 import { O, op, OPS } from '../ir/opcodes.js';

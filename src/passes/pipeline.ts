@@ -32,9 +32,10 @@ export function afterInline(): string[] {
     'redundant-set-elimination', //   sets of values a local already holds
     'local-cse', //                   repeated pure expressions -> one local
     ...cleanup(), //                  a second round catches what CSE and RSE exposed
+    'lower-br-table', //              a one-test br_table -> br_if + br where the target model says so (no earlier: seam-sroa
+    //                                reads tables; before promote-locals: a plain br to a block can carry its result, a br_table cannot)
     'promote-locals', //              forward single-def locals across control flow, drop copies
     ...cleanup(), //                  fold what the forwarding exposed
-    'lower-br-table', //              embedded targets: a br_table reaching few labels -> br_if chain (no earlier: seam-sroa reads tables)
     'coalesce-locals', //             locals never live together share an index; copies between them vanish
     'fold-if-heads', //               statements both arms of an if start with, once above it (stack code: after the code movers)
     'vacuum', //                      drops and nops coalescing left

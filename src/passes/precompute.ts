@@ -15,12 +15,18 @@
 //
 //  - constant propagation through locals: a `local.get` whose every reaching definition (the
 //    local graph) writes the same constant — `local.set`/`local.tee` of a `*.const`, or the
-//    zero a declared (non-parameter) local starts with — becomes that constant (a copy
+//    zero a declared (non-parameter) local starts with, or a block no branch targets whose
+//    last root is a constant (its value) — becomes that constant (a copy
 //    `local.set $x (local.get $y)` is no definition of its own: the definitions reaching its
 //    get count instead, so copies in a cycle, even of a local to itself, do not hide a
 //    constant); folding and
 //    propagation alternate for a few rounds (a folded value may make another set constant).
 //    The sets stay: simplify-locals removes those no get reads any more.
+//  - a `local.tee $x (C)` of a constant evaluated first in its statement (nothing but constants
+//    and reads of other locals before it) is split: `local.set $x (C)` goes in front of the
+//    statement and the tee becomes `C`, which folds with its parent (simplify-locals forms
+//    such tees before the constant reached its use: `if (i32.ge_s (local.tee $n (i32.const
+//    11)) (i32.const 0))` hid a constant condition).
 //
 // Why it is sound. A get returns the value of the definition that last wrote its local on the
 // path taken; when every definition that can reach it wrote the same constant bits, the get
@@ -36,7 +42,9 @@
 // constants or pure expressions, so no effect or trap is lost; nothing is reordered. Nodes whose
 // operands include a `pop` are never removed or moved (pops only ever stay a prefix of `kids`).
 // Dead code after a new `br` is removed up to the end of its list, matching the IR invariant
-// that code after an unconditional branch is not kept.
+// that code after an unconditional branch is not kept. A split tee writes its local a few
+// instructions earlier, but only constants and reads of other locals ran in between: nothing
+// reads the local, branches or traps there, so no one sees the difference.
 //
 // Where. Early and repeatedly: after inlining and constant propagation expose constant operands,
 // and before dead-code elimination and block merging, which clean up the blocks it leaves.
@@ -207,14 +215,15 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   const types = cx.module.localTypes(f);
   const numParams = cx.module.types[f.type].params.length;
   // worth a local graph only with a constant to propagate: a constant set, a copy (it may
-  // carry one), or a declared local read and never written (its zero)
+  // carry one), a block (its value may be one), or a declared local read and never written
+  // (its zero)
   let any = false;
   const written = new Uint8Array(types.length);
   forEachExpr(frame.body, (e) => {
     if (e.op === O.local_set || e.op === O.local_tee) {
       written[e.index] = 1;
       const v = e.kids[0];
-      if (constValue(v) !== undefined || v.op === O.local_get) any = true;
+      if (constValue(v) !== undefined || v.op === O.local_get || v.op === O.block) any = true;
     }
   });
   if (!any) {
@@ -225,6 +234,24 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   if (!any) return false;
   const g = cx.localGraph(f);
   const repl = new Map<Expr, Expr>();
+  // a block no branch targets yields its last root: a constant there is the block's value
+  let targets: Set<Expr> | null = null;
+  const valueConst = (v: Expr): Expr | null => {
+    let e = v;
+    while (e.op === O.block && e.body.length > 0 && e.kids.length === 0) {
+      if (targets === null) {
+        const t = new Set<Expr>();
+        forEachExpr(frame.body, (x) => {
+          if (x.target !== null) t.add(x.target);
+          if (x.targets !== null) for (const y of x.targets) t.add(y);
+        });
+        targets = t;
+      }
+      if (targets.has(e)) return null;
+      e = e.body[e.body.length - 1];
+    }
+    return constValue(e) !== undefined ? e : null;
+  };
   const zeros = new Map<number, Expr | null>();
   /** The constant every definition reaching `get` writes, through copies, or null. */
   const constantOf = (get: Expr): Expr | null => {
@@ -250,7 +277,7 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
             work.push(d.kids[0]); // a copy writes what the other local held: its definitions count
             continue;
           }
-          c = d.kids.length === 1 && constValue(d.kids[0]) !== undefined ? d.kids[0] : null;
+          c = d.kids.length === 1 ? valueConst(d.kids[0]) : null;
         }
         if (c === null || (val !== null && !sameConst(val, c))) return null;
         val = c;
@@ -266,6 +293,75 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   if (repl.size === 0) return false;
   rewriteExprs(frame.body, (e) => (e.op === O.local_get ? repl.get(e) ?? e : e));
   return true;
+}
+
+/**
+ * Splits tees of constants that a statement evaluates first (see the header): `(op (local.tee
+ * $x (C)) ...)` -> `(local.set $x (C)) (op (C) ...)`. Only when the constant would fold there:
+ * its parent is a numeric instruction, a select's or if's condition. Returns whether anything changed.
+ */
+function splitConstTees(frame: Expr): boolean {
+  const lists: Expr[][] = [frame.body];
+  forEachExpr(frame.body, (e) => {
+    if (e.body.length > 0) lists.push(e.body);
+    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
+  });
+  let changed = false;
+  for (const list of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const found = headConstTee(list[i]);
+      if (found === null) continue;
+      const { parent, index } = found;
+      // a chain of tees (`local.tee $a (local.tee $b (C))`): one set each, innermost first
+      const sets: Expr[] = [];
+      let t = parent.kids[index];
+      while (t.op === O.local_tee) {
+        const set = new Expr(O.local_set, NONE, [t.kids[0]]);
+        set.index = t.index;
+        sets.unshift(set);
+        t = t.kids[0];
+      }
+      for (let k = 1; k < sets.length; k++) sets[k].kids = [makeConst(t.type[0], t.value as Num)];
+      parent.kids[index] = makeConst(t.type[0], t.value as Num);
+      list.splice(i, 0, ...sets);
+      i += sets.length;
+      i++;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** The tee of a constant `root` evaluates first (see splitConstTees), with its parent, or null. */
+function headConstTee(root: Expr): { parent: Expr; index: number } | null {
+  let e = root;
+  const seen: Expr[] = []; // reads evaluated before, by path
+  for (let depth = 0; depth < 64; depth++) {
+    let k = 0;
+    while (k < e.kids.length && (constValue(e.kids[k]) !== undefined || e.kids[k].op === O.local_get)) {
+      seen.push(e.kids[k]);
+      k++;
+    }
+    if (k === e.kids.length) return null;
+    const kid = e.kids[k];
+    if (kid.op === O.pop) return null;
+    let inner = kid;
+    while (inner.op === O.local_tee) inner = inner.kids[0];
+    if (kid.op === O.local_tee && constValue(inner) !== undefined) {
+      const info = OPS[e.op];
+      const folds = (info.params !== null && (info.effects & ~Eff.trap) === 0) || (e.op === O.if && k === e.kids.length - 1) ||
+        ((e.op === O.select || e.op === O.select_t) && k === 2);
+      if (!folds) return null;
+      for (let t = kid; t.op === O.local_tee; t = t.kids[0]) {
+        const x = t.index;
+        if (seen.some((g) => g.op === O.local_get && g.index === x)) return null;
+      }
+      return { parent: e, index: k };
+    }
+    if (e.op === O.block || e.op === O.loop) return null; // block params: rare, left alone
+    e = kid;
+  }
+  return null;
 }
 
 /** Definitions one get's constant may be looked for in, through copies (a bound on the work). */
@@ -284,6 +380,8 @@ export const precompute: FunctionPass = {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       let folded = false;
       const inPlace = () => { folded = true; };
+      if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) folded = true;
+      if (splitConstTees(frame)) folded = true;
       if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) folded = true;
       if (foldBranchStatements(frame)) folded = true;
       if (folded) {

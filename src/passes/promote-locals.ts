@@ -29,11 +29,18 @@
 //     of each arm and every `br` to it — write the same $x last (`local.set $x v`, possibly
 //     followed by a few roots that neither touch $x, nor branch, nor conflict with v) gets a
 //     result instead: `(local.set $x (block (result t) ... v))`, each `br` carrying its `v`.
-//     n sets become one, which simplify-locals can then sink into its use. Under the generic
-//     target only when the value is the first thing read after the structure (or the
-//     structure ends its list, so an enclosing one may yield it in turn): Liftoff-like
+//     n sets become one, which simplify-locals can then sink into its use. An exit that does
+//     not write $x yields its current value (`local.get $x`, which precompute folds when a
+//     constant set before the structure is all that reaches it): done when the n sets outnumber
+//     the one set plus the gets added. A fall-through exit ending with an if one of whose arms
+//     never falls through (an inlined panic's endless loop) first gets the other arm's roots
+//     after the if, `(if c (then A) (else B))` -> `(if (i32.eqz c) (then B)) A`, so that the
+//     sets at A's end are the exit's. Liftoff-like
 //     backends pay at every branch for operands held on the stack under a structure, which
-//     costs more than the sets saved. Under an embedded target always.
+//     costs more than the sets saved: under the generic target simplify-locals does not sink a
+//     structure's value where operands wait below it (it stays `local.set $x (block ...)`,
+//     one set instead of n; coalesce-locals may still leave it on the stack when the next
+//     statement starts with the get). Under an embedded target it sinks anywhere.
 //  4. Sinking into if arms and loops: a single-use value with no side effects that cannot
 //     trap is moved to its use even when the use lies in an if arm (it is then evaluated only
 //     on that path) or a loop (evaluated once per iteration: under the generic target only
@@ -59,7 +66,10 @@
 //     leave elsewhere, nor change or be changed by the value (it commutes); yielding the value
 //     at the exit and writing the local right after the structure changes nothing anyone can
 //     see. Branches to the structure must all be plain `br` (a br_if or br_table would need a
-//     value on every edge).
+//     value on every edge). A `local.get $x` yielded at an exit reads the value $x holds there,
+//     which the set after the structure writes back unchanged. Moving A after the if runs it
+//     exactly when it ran before: the other arm never reaches the if's end, and no branch
+//     targets the if (A's branches would otherwise leave a label A is no longer in).
 //  4. The get's only definition is the set, the set reaches only that get, and the value has
 //     no side effects (no writes, no trap, no call, no branch); nothing in the code from the
 //     set to the end of the root holding the get writes what the value reads (the whole
@@ -75,8 +85,10 @@
 
 import { Expr } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
-import { O } from '../ir/opcodes.js';
-import { NONE, single, type ValType } from '../ir/types.js';
+import { O, op } from '../ir/opcodes.js';
+
+const I32_EQZ = op('i32.eqz');
+import { I32, NONE, single, type ValType } from '../ir/types.js';
 import { branchesByTarget, forEachExpr } from '../ir/walk.js';
 import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import { type Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
@@ -334,7 +346,7 @@ function propagateCopies(cfg: LocalCfg, graph: LocalGraph): number {
 // ---- 3. structured results ----------------------------------------------------------------
 
 /** Gives blocks/ifs whose every exit sets the same local a result instead (see the header). */
-function structuredResults(root: Expr, types: readonly ValType[], embedded: boolean): number {
+function structuredResults(root: Expr, types: readonly ValType[]): number {
   const st = new Structure(root);
   const fx = new FunctionEffects(root);
   fx.get(root); // memoize every node before the tree changes
@@ -360,6 +372,7 @@ function structuredResults(root: Expr, types: readonly ValType[], embedded: bool
       if (!ok) return;
       if (body === null || body.length === 0) { ok = false; return; }
       if (fx.get(body[body.length - 1]).noFallThrough) return; // no exit here
+      if (unnestTail(body, fx, brs)) n++;
       exits.push({ list: body, end: body.length, br: null, sets: new Map() });
     };
     fallThrough(e.body);
@@ -372,28 +385,34 @@ function structuredResults(root: Expr, types: readonly ValType[], embedded: bool
         const bk = st.slot(br);
         if (bl === null || (bk !== Slot.body && bk !== Slot.alt)) { ok = false; break; }
         const bi = bl.indexOf(br);
-        if (bi <= 0) { ok = false; break; }
+        if (bi < 0) { ok = false; break; }
         exits.push({ list: bl, end: bi, br, sets: new Map() });
       }
     }
     if (!ok || exits.length < 2) continue;
     for (const ex of exits) trailingSets(ex.list, ex.end, fx, ex.sets);
+    // the local written at most exits; an exit that does not write it yields its current value
+    // (`local.get`), so n writes become one set plus a get per such exit: worth it when that is
+    // fewer (ties: a local set to a constant just before the structure, which the get then folds to)
     let x = -1;
-    // Liftoff-like backends pay at every branch for values held on the stack under the
-    // structure, so unless fewer local ops come first (embedded), the result must be consumed
-    // first thing after the structure (it then flows straight into its use), or the structure
-    // must end its list (an enclosing structure may yield it in turn).
-    const next = idx + 1 < list.length ? firstLeaf(list[idx + 1]) : null;
-    for (const cand of exits[0].sets.keys()) {
-      if (!exits.every((ex) => ex.sets.has(cand))) continue;
-      if (!embedded && next !== null && !(next.op === O.local_get && next.index === cand)) continue;
-      x = cand;
-      break;
+    let best = 0;
+    const counts = new Map<number, number>();
+    for (const ex of exits) for (const l of ex.sets.keys()) counts.set(l, (counts.get(l) ?? 0) + 1);
+    for (const [cand, have] of counts) {
+      const gain = 2 * (have - 1 - (exits.length - have)) + (constBefore(list, idx, cand) ? 1 : 0);
+      if (gain > best) { best = gain; x = cand; }
     }
-    if (x < 0) continue;
+    if (x < 0 || best < 2) continue;
     const t = types[x];
     for (const ex of exits) {
-      const at = ex.sets.get(x)!;
+      const at = ex.sets.get(x);
+      if (at === undefined) {
+        const get = new Expr(O.local_get, single(types[x]));
+        get.index = x;
+        if (ex.br === null) ex.list.push(get);
+        else ex.br.kids = [get];
+        continue;
+      }
       const set = ex.list[at];
       const v = set.kids[0];
       if (ex.br === null && at === ex.list.length - 1) {
@@ -415,6 +434,48 @@ function structuredResults(root: Expr, types: readonly ValType[], embedded: bool
   }
   removeNodes(root, nops);
   return n;
+}
+
+/** Whether one of the few roots before `list[idx]` sets local `x` to a constant. */
+function constBefore(list: Expr[], idx: number, x: number): boolean {
+  for (let t = idx - 1; t >= 0 && t >= idx - MAX_TRAILING; t--) {
+    const r = list[t];
+    if (r.op === O.local_set && r.index === x) {
+      const v = r.kids[0].op;
+      return v === O.i32_const || v === O.i64_const || v === O.f32_const || v === O.f64_const;
+    }
+  }
+  return false;
+}
+
+/**
+ * A fall-through exit ending with an `if` (no result, no branch to it) one of whose arms
+ * never falls through (a panic's endless loop, a return): the other arm's roots move after
+ * the if, `(if c (then A) (else B))` -> `(if (i32.eqz c) (then B)) A`, so that sets at A's end
+ * are trailing sets of the exit. Only when A ends with a set. Returns whether it moved.
+ */
+function unnestTail(body: Expr[], fx: FunctionEffects, brs: Map<Expr, Set<Expr>>): boolean {
+  const e = body[body.length - 1];
+  if (e.op !== O.if || e.type.length !== 0 || e.params.length !== 0 || e.alt === null) return false;
+  const t = brs.get(e);
+  if (t !== undefined && t.size > 0) return false;
+  const thenOut = e.body.length > 0 && fx.get(e.body[e.body.length - 1]).noFallThrough;
+  const elseOut = e.alt.length > 0 && fx.get(e.alt[e.alt.length - 1]).noFallThrough;
+  if (thenOut === elseOut) return false;
+  const arm = thenOut ? e.alt : e.body;
+  if (arm.length === 0 || arm[arm.length - 1].op !== O.local_set) return false;
+  const moved = arm.slice();
+  arm.length = 0; // the Structure's record of the arm: exits found in it no longer qualify
+  if (thenOut) e.alt = null;
+  else {
+    // `(if c (then) (else B))` is `(if (i32.eqz c) (then B))`
+    const c = e.kids[0];
+    e.kids = [new Expr(I32_EQZ, single(I32), [c])];
+    e.body = e.alt;
+    e.alt = null;
+  }
+  body.push(...moved);
+  return true;
 }
 
 /** Roots looked at before an exit for a set that can move to it. */
@@ -633,7 +694,7 @@ export const promoteLocals: FunctionPass = {
         }
       }
       // 3. structured results
-      if (shape.results && structuredResults(root, types, embedded) > 0) {
+      if (shape.results && structuredResults(root, types) > 0) {
         any = true;
         graph = null;
       }

@@ -11,6 +11,10 @@
 //    `Effects.invalidates` of the whole set against each node passed: writes of the locals v
 //    reads, memory writes when v reads memory, any side effect or branch out when v has side
 //    effects or may trap, a trap or global write when v may trap, reads or writes of x);
+//    under the generic target a value that is a block/if/loop is not sunk where operands other than constants wait below it on the stack (`(i32.store
+//    (local.get $p) (block ...))`): Liftoff-like backends then carry those operands through
+//    every branch of the structure (spills and moves at each one), which costs more than the
+//    set and get saved;
 //  - tee forming: when the set has several gets, the first one (in execution order) becomes
 //    `local.tee x (v)` and the set goes — `local.set x (v) ... (get x) ... (get x)` →
 //    `... (local.tee x (v)) ... (get x)` — under the same conditions, and when no branch
@@ -52,7 +56,7 @@
 // create sets with a single use), before redundant-set-elimination, coalescing and
 // reorder-locals/dead-locals, which then find fewer, shorter-lived locals.
 
-import { Expr } from '../ir/expr.js';
+import { Expr, NO_KIDS } from '../ir/expr.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { NONE, single, type ValType } from '../ir/types.js';
 import { walkExecution } from '../ir/walk.js';
@@ -60,6 +64,7 @@ import { buildLocalCfg } from '../analysis/cfg.js';
 import { Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import type { FunctionPass } from './registry.js';
+import { embeddedTarget } from './promote-locals.js';
 import { removeDeadSets, removeLocalWrites, removeNodes } from './redundant-set-elimination.js';
 
 /** Rounds of (dead sets, sinking) on fresh analyses at most. */
@@ -246,6 +251,8 @@ class Sinker {
     private readonly graph: LocalGraph,
     private readonly fx: FunctionEffects,
     private readonly localTypes: readonly ValType[],
+    /** Structure values are not sunk under waiting operands (the generic target). */
+    private readonly noHeldStructures: boolean,
   ) {}
 
   run(): void {
@@ -325,6 +332,7 @@ class Sinker {
   /** `get` (at list[index]) reads only `s.set`: sink the value or form a tee; false when neither applies. */
   private trySink(s: Sinkable, get: Expr, list: Expr[], index: number, parents: readonly Expr[]): boolean {
     const set = s.set;
+    if (this.noHeldStructures && this.graph.setGetCount(set) === 1 && heldBelow(set.kids[0], list, index, parents)) return false;
     if (this.graph.setGetCount(set) === 1) {
       list[index] = set.kids[0];
       this.moved.push(s.fx);
@@ -344,6 +352,30 @@ class Sinker {
     this.live.delete(s);
     return true;
   }
+}
+
+/**
+ * Whether a block/if/loop value `v` put at `list[index]` (under `parents`, outermost first)
+ * would have operands other than constants waiting below it on the stack: an operand evaluated
+ * before it, of its parent or of any ancestor up to the statement.
+ */
+function heldBelow(v: Expr, list: Expr[], index: number, parents: readonly Expr[]): boolean {
+  if (v.op !== O.block && v.op !== O.if && v.op !== O.loop) return false;
+  let kids = list;
+  let at = index;
+  for (let p = parents.length - 1; p >= 0; p--) {
+    const par = parents[p];
+    if (kids !== par.kids) return false; // a statement of a body: nothing waits below
+    for (let k = 0; k < at; k++) {
+      const o = kids[k].op;
+      if (o !== O.i32_const && o !== O.i64_const && o !== O.f32_const && o !== O.f64_const) return true;
+    }
+    if (p === 0) return false;
+    const up = parents[p - 1];
+    kids = up.kids.includes(par) ? up.kids : up.body.includes(par) ? up.body : (up.alt ?? NO_KIDS);
+    at = kids.indexOf(par);
+  }
+  return false;
 }
 
 export const simplifyLocals: FunctionPass = {
@@ -378,7 +410,7 @@ export const simplifyLocals: FunctionPass = {
       fx.get(root); // memoize before the tree changes
       const graph = round === 0 && !changed ? cx.localGraph(f)
         : new LocalGraph(root, { cfg: buildLocalCfg(root, types.length), numParams });
-      const sinker = new Sinker(root, graph, fx, types);
+      const sinker = new Sinker(root, graph, fx, types, !embeddedTarget(cx));
       sinker.run();
       if (sinker.sunk + sinker.teed === 0) break;
       removeNodes(root, sinker.nops);

@@ -403,10 +403,9 @@
   ;; CHECK:         (i32.sub
   ;; CHECK:           (local.get 0)
   ;; CHECK:           (i32.const 1)))))
-  ;; CHECK:   (f32.add
-  ;; CHECK:     (local.tee 1
-  ;; CHECK:       (f32.const 0))
-  ;; CHECK:     (f32.const 1)))
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (f32.const 0))
+  ;; CHECK:   (f32.const 1))
 
   ;; MUST NOT CHANGE: one write of another value reaches the copy
   (func $no_self_copy_other_value (param $n i32) (result f32)
@@ -432,4 +431,103 @@
   ;; CHECK:           (local.get 0)
   ;; CHECK:           (i32.const 1)))))
   ;; CHECK:   (local.get 1))
+
+  ;; a tee of a constant evaluated first in its statement: the set goes in front, the constant
+  ;; folds with the comparison and the if (a chain of tees gives one set each)
+  (func $tee_const_cond (export "tee_const_cond") (param i32) (result i32)
+    (local $a i32) (local $b i32)
+    (if (i32.ge_s (local.tee $a (local.tee $b (i32.const 11))) (i32.const 0))
+      (then (local.set $a (i32.add (local.get $a) (local.get 0)))))
+    (i32.add (local.get $a) (local.get $b)))
+  ;; CHECK: (func $tee_const_cond (param i32) (result i32)
+  ;; CHECK:   (local i32 i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (i32.const 11))
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (i32.const 11))
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (local.set 1
+  ;; CHECK:       (i32.add
+  ;; CHECK:         (i32.const 11)
+  ;; CHECK:         (local.get 0))))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (i32.const 11)))
+
+  ;; a read of the local before the tee (same statement) must see the old value: left alone
+  (func $tee_const_read_before (export "tee_const_read_before") (param i32) (result i32)
+    (local.set 0 (i32.add (local.get 0) (i32.lt_s (local.tee 0 (i32.const 5)) (i32.const 7))))
+    (local.get 0))
+  ;; CHECK: (func $tee_const_read_before (param i32) (result i32)
+  ;; CHECK:   (local.set 0
+  ;; CHECK:     (i32.add
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (i32.lt_s
+  ;; CHECK:         (local.tee 0
+  ;; CHECK:           (i32.const 5))
+  ;; CHECK:         (i32.const 7))))
+  ;; CHECK:   (local.get 0))
+
+  ;; a call evaluated before the tee: left alone (the call comes first)
+  (func $tee_const_after_call (export "tee_const_after_call") (result i32)
+    (local $a i32)
+    (drop (i32.add (call $effect) (i32.eqz (local.tee $a (i32.const 0)))))
+    (local.get $a))
+  ;; CHECK: (func $tee_const_after_call (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (drop
+  ;; CHECK:     (i32.add
+  ;; CHECK:       (call 0)
+  ;; CHECK:       (i32.eqz
+  ;; CHECK:         (local.tee 0
+  ;; CHECK:           (i32.const 0)))))
+  ;; CHECK:   (i32.const 0))
+
+  ;; a global read before the tee: left alone (only constants and local reads may precede it)
+  (func $tee_const_store (export "tee_const_store") (result i32)
+    (local $a i32)
+    (drop (i32.add (global.get $g) (local.tee $a (i32.const 3))))
+    (local.get $a))
+  ;; CHECK: (func $tee_const_store (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (drop
+  ;; CHECK:     (i32.add
+  ;; CHECK:       (global.get 0)
+  ;; CHECK:       (local.tee 0
+  ;; CHECK:         (i32.const 3))))
+  ;; CHECK:   (i32.const 3))
+
+  ;; a block no branch targets yields its last root: a constant there propagates to the get
+  (func $block_value_const (export "block_value_const") (param i32) (result i32)
+    (local $a i32)
+    (local.set $a (block (result i32) (global.set $g (local.get 0)) (i32.const 8)))
+    (i32.add (local.get 0) (local.get $a)))
+  ;; CHECK: (func $block_value_const (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (global.set 0
+  ;; CHECK:         (local.get 0))
+  ;; CHECK:       (i32.const 8)))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (i32.const 8)))
+
+  ;; MUST NOT CHANGE: a branch to the block may yield another value
+  (func $block_value_targeted (export "block_value_targeted") (param i32) (result i32)
+    (local $a i32)
+    (local.set $a (block $b (result i32) (drop (br_if $b (i32.const 7) (local.get 0))) (i32.const 8)))
+    (i32.add (local.get 0) (local.get $a)))
+  ;; CHECK: (func $block_value_targeted (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 1
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (drop
+  ;; CHECK:         (br_if $B0
+  ;; CHECK:           (i32.const 7)
+  ;; CHECK:           (local.get 0)))
+  ;; CHECK:       (i32.const 8)))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 1)))
 )

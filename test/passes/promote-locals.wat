@@ -422,4 +422,167 @@
   ;; CHECK:     (pop i32))
   ;; CHECK:   (local.get 1)
   ;; CHECK:   (local.get 1))
+
+  ;; every arm writes $x last, but a store of another value comes first after the if: the if
+  ;; still yields the value (one set instead of two), and the value is not sunk into the
+  ;; store below its address (the address would wait on the stack through the if's arms)
+  (func $if_result_not_first (param i32 i32)
+    (local $x i32)
+    (if (local.get 1)
+      (then (call $log (i32.const 1)) (local.set $x (i32.const 10)))
+      (else (local.set $x (call $imp (local.get 1)))))
+    (i32.store (local.get 0) (local.get $x)))
+  ;; CHECK: (func $if_result_not_first (param i32 i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (if $B0 (result i32)
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (then
+  ;; CHECK:         (call 1
+  ;; CHECK:           (i32.const 1))
+  ;; CHECK:         (i32.const 10))
+  ;; CHECK:       (else
+  ;; CHECK:         (call 0
+  ;; CHECK:           (local.get 1)))))
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 2)))
+
+  ;; MUST NOT CHANGE: one exit is a br_if (it would need the value on both of its edges)
+  (func $no_result_br_if (param i32 i32) (result i32)
+    (local $x i32)
+    (block $b
+      (local.set $x (i32.const 1))
+      (br_if $b (local.get 0))
+      (local.set $x (i32.const 2)))
+    (i32.store (local.get 1) (i32.const 0))
+    (local.get $x))
+  ;; CHECK: (func $no_result_br_if (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const 1))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.get 0))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const 2)))
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 1)
+  ;; CHECK:     (i32.const 0))
+  ;; CHECK:   (local.get 2))
+
+  ;; three exits write $x, one does not: that one yields the value $x holds (the constant set
+  ;; before the block, for precompute to fold), and the three sets become one
+  (func $result_with_get_exit (param i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.const -22))
+    (block $b
+      (if (i32.eqz (local.get 0)) (then (br $b)))
+      (if (local.get 1)
+        (then (call $log (i32.const 1)) (local.set $x (i32.const -1)) (br $b)))
+      (if (i32.eq (local.get 1) (i32.const 2))
+        (then (local.set $x (i32.const 0)) (br $b)))
+      (call $log (i32.const 2))
+      (local.set $x (i32.const 5)))
+    (call $log (i32.const 3))
+    (local.get $x))
+  ;; CHECK: (func $result_with_get_exit (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (if $B1
+  ;; CHECK:         (i32.eqz
+  ;; CHECK:           (local.get 0))
+  ;; CHECK:         (then
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const -22))))
+  ;; CHECK:       (if $B2
+  ;; CHECK:         (local.get 1)
+  ;; CHECK:         (then
+  ;; CHECK:           (call 1
+  ;; CHECK:             (i32.const 1))
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const -1))))
+  ;; CHECK:       (if $B3
+  ;; CHECK:         (i32.eq
+  ;; CHECK:           (local.get 1)
+  ;; CHECK:           (i32.const 2))
+  ;; CHECK:         (then
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const 0))))
+  ;; CHECK:       (call 1
+  ;; CHECK:         (i32.const 2))
+  ;; CHECK:       (i32.const 5)))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (i32.const 3))
+  ;; CHECK:   (local.get 2))
+
+  ;; the fall-through exit ends with an if whose else arm never falls through (a panic): the
+  ;; then arm moves after the if, its trailing set becomes the exit's, and the block yields
+  (func $unnest_panic_arm (param i32 i32) (result i32)
+    (local $x i32)
+    (block $b
+      (if (local.get 0)
+        (then (local.set $x (i32.const 7)) (br $b)))
+      (if (local.get 1)
+        (then (call $log (i32.const 1)) (local.set $x (i32.const 8)))
+        (else (loop $l (br $l)))))
+    (call $log (i32.const 3))
+    (local.get $x))
+  ;; CHECK: (func $unnest_panic_arm (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (if $B1
+  ;; CHECK:         (local.get 0)
+  ;; CHECK:         (then
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const 7))))
+  ;; CHECK:       (if $B2
+  ;; CHECK:         (i32.eqz
+  ;; CHECK:           (local.get 1))
+  ;; CHECK:         (then
+  ;; CHECK:           (loop $B3
+  ;; CHECK:             (br $B3))))
+  ;; CHECK:       (call 1
+  ;; CHECK:         (i32.const 1))
+  ;; CHECK:       (i32.const 8)))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (i32.const 3))
+  ;; CHECK:   (local.get 2))
+
+  ;; MUST NOT CHANGE (the if): a branch to the if leaves its then arm; moved after the if,
+  ;; that branch would have no label to go to
+  (func $no_unnest_targeted_if (param i32 i32) (result i32)
+    (local $x i32)
+    (block $b
+      (if (local.get 0)
+        (then (local.set $x (i32.const 7)) (br $b)))
+      (if $i (local.get 1)
+        (then (br_if $i (local.get 0)) (local.set $x (i32.const 8)))
+        (else (loop $l (br $l)))))
+    (call $log (i32.const 3))
+    (local.get $x))
+  ;; CHECK: (func $no_unnest_targeted_if (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (then
+  ;; CHECK:         (local.set 2
+  ;; CHECK:           (i32.const 7))
+  ;; CHECK:         (br $B0)))
+  ;; CHECK:     (if $B2
+  ;; CHECK:       (local.get 1)
+  ;; CHECK:       (then
+  ;; CHECK:         (br_if $B2
+  ;; CHECK:           (local.get 0))
+  ;; CHECK:         (local.set 2
+  ;; CHECK:           (i32.const 8)))
+  ;; CHECK:       (else
+  ;; CHECK:         (loop $B3
+  ;; CHECK:           (br $B3)))))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (i32.const 3))
+  ;; CHECK:   (local.get 2))
 )

@@ -469,5 +469,39 @@
   ;; CHECK:       (i32.const 3))
   ;; CHECK:     (call 0
   ;; CHECK:       (local.get 0))))
-)
 
+  ;; a block value with a branch is not sunk below a waiting non-constant operand (a
+  ;; Liftoff-like backend would carry the operand through the branch); below a constant it is
+  (func $no_structure_under_operand (param i32 i32) (result i32)
+    (local $x i32) (local $y i32)
+    (local.set $x (block $b (result i32)
+      (drop (br_if $b (i32.const 1) (local.get 1)))
+      (i32.const 2)))
+    (local.set $y (block $c (result i32)
+      (drop (br_if $c (i32.const 3) (local.get 1)))
+      (i32.const 4)))
+    (i32.add
+      (i32.sub (i32.const 5) (local.get $y))
+      (i32.mul (local.get 0) (local.get $x))))
+  ;; CHECK: (func $no_structure_under_operand (param i32 i32) (result i32)
+  ;; CHECK:   (local i32 i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (drop
+  ;; CHECK:         (br_if $B0
+  ;; CHECK:           (i32.const 1)
+  ;; CHECK:           (local.get 1)))
+  ;; CHECK:       (i32.const 2)))
+  ;; CHECK:   (i32.add
+  ;; CHECK:     (i32.sub
+  ;; CHECK:       (i32.const 5)
+  ;; CHECK:       (block $B1 (result i32)
+  ;; CHECK:         (drop
+  ;; CHECK:           (br_if $B1
+  ;; CHECK:             (i32.const 3)
+  ;; CHECK:             (local.get 1)))
+  ;; CHECK:         (i32.const 4)))
+  ;; CHECK:     (i32.mul
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (local.get 2))))
+)
