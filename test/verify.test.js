@@ -637,6 +637,32 @@ test('a module pass may give a function that can never run any body: dead-tables
   assert.deepEqual(stubbed.r.verification.map((x) => [x.name, x.status, x.action]), [['dead', 'disproven', 'reverted']], stubbed.log);
 });
 
+test('dead-arguments under --verify: callers of a callee whose signature changed are proven against its new body; a looping callee leaves them unsupported, never disproven', async () => {
+  const wat = (calleeBody) => `(module
+    (import "env" "log" (func $log (param i32)))
+    (func $callee (param i32 i32) (result i32) ${calleeBody})
+    (func (export "a") (param i32) (result i32) (call $callee (local.get 0) (i32.const 7)))
+    (func (export "b") (param i32) (result i32) (call $callee (i32.add (local.get 0) (i32.const 1)) (i32.const 7))))`;
+  // the second parameter is always 7: dead-arguments moves the constant into the callee
+  const plain = await verifyRun(wat('(call $log (local.get 1)) (i32.mul (local.get 0) (local.get 1))'), [findPass('dead-arguments')]);
+  const byName = Object.fromEntries(plain.r.verification.map((x) => [x.name ?? x.func, [x.status, x.action]]));
+  assert.ok(plain.output.length !== plain.input.length, 'the parameter is gone');
+  assert.deepEqual(byName['callee'], ['unsupported', 'kept'], plain.log); // its own signature changed
+  assert.ok(plain.r.verification.filter((x) => x.name !== 'callee').length === 2, plain.log);
+  for (const x of plain.r.verification) if (x.name !== 'callee') assert.equal(x.status, 'proven', plain.log);
+  // a callee with a loop cannot be executed: the callers' changes are unsupported (kept), not disproven
+  const loopy = await verifyRun(wat(`(local.set 0 (i32.add (local.get 0) (local.get 1)))
+      (block $d (loop $l (br_if $d (i32.eqz (local.get 0))) (call $log (local.get 1))
+        (local.set 0 (i32.shr_u (local.get 0) (i32.const 1))) (br $l)))
+      (local.get 1)`), [findPass('dead-arguments')]);
+  assert.equal(loopy.r.verification.length, 3, loopy.log);
+  for (const x of loopy.r.verification) {
+    assert.equal(x.status, 'unsupported', loopy.log);
+    assert.equal(x.action, 'kept');
+    if (x.name !== 'callee') assert.match(x.reason, /could not be executed/);
+  }
+});
+
 // ---- what is outside the model ----------------------------------------------------------------------
 
 const LOOPY = `(module

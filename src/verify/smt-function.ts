@@ -162,6 +162,8 @@ export interface Outcome {
   world: Term;
   /** An uninterpreted float instruction or defined-function call was used (a counterexample may be spurious). */
   abstracted: boolean;
+  /** A call to a defined function stayed uninterpreted (its body could not be executed). */
+  opaqueCall: boolean;
   /** The mutable globals before and after each uninterpreted call (see Inputs.callFacts). */
   calls: { before: Term[]; after: Term[] }[];
 }
@@ -474,6 +476,7 @@ export class FunctionEncoder {
   private acts: Activation[] = [];
   private tasks: Task[] = [];
   private abstracted = false;
+  private opaqueCall = false;
   private calls: { before: Term[]; after: Term[] }[] = [];
   private inlined = 0;
   private globalInit = new Map<SideEnv, (Term | undefined)[]>();
@@ -520,7 +523,7 @@ export class FunctionEncoder {
     const results = n.vals.slice();
     const state = n.st.s.map((t, j) => pick(t, (x) => x.st.s[j]));
     const world = pick(n.st.world, (x) => x.st.world);
-    return { kind, results, state, world, abstracted: this.abstracted || this.num.abstracted, calls: this.calls };
+    return { kind, results, state, world, abstracted: this.abstracted || this.num.abstracted, opaqueCall: this.opaqueCall, calls: this.calls };
   }
 
   /** Starts executing `src`'s body (its locals are already in the state). */
@@ -888,7 +891,7 @@ export class FunctionEncoder {
       this.enter(src, this.vals.length);
       return;
     }
-    if (env.isDefined(i)) this.abstracted = true;
+    if (env.isDefined(i)) this.abstracted = this.opaqueCall = true;
     const res = this.callUF(`call.${env.funcKey(i)}`, args, ft.results);
     this.afterCall(res, tail);
   }

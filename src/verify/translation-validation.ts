@@ -23,6 +23,11 @@
 // - before the first solver call, the query is evaluated on a dozen concrete inputs
 //   (verify/smt-eval.ts, with the second level's semantics): an input that satisfies it is a
 //   counterexample found without Z3 (disproven, level 0). It can only refute, never prove.
+// - when the two sides call different defined functions and one such call stays uninterpreted
+//   (its callee loops, recurses, or exceeds the budget), the sides are not comparable: a model
+//   proves nothing, and the change is "unsupported" (evaluation is skipped too). A module pass
+//   that changes a function's signature (dead-arguments) gives the new version a key of its
+//   own on the post side, executed from its new body, so its callers fall under this rule.
 // - a module pass may give a function that can never run (unreachable from exports, start,
 //   tables and references before the pass) any body: such a change, when not proven otherwise,
 //   is proven by that (dead-tables-globals stubs them until dead-functions removes them).
@@ -498,6 +503,9 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
     }
     const { b, inputs, A, B } = e;
     if (e.differ === b.F) return done('proven', level === 1 ? 'by simplification' : 'by simplification at level 2', 0);
+    // the sides call different defined functions and one of those calls stayed uninterpreted
+    // (a loop, recursion, the budget): the two sides are not comparable, a model proves nothing
+    const opaque = inlineFirst && (A.opaqueCall || B.opaqueCall);
     let left: number;
     try {
       // loading z3-solver (once per process) and finding the module invariants (once per run)
@@ -516,7 +524,7 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
     const query = fullQuery(e);
     if (query === b.F) return done('proven', 'by simplification', 0);
     if (inputs.invariants.size > 0 || inputs.constants.size > 0) usedInvariants = true;
-    if (level === 1 && o.evaluate !== false) {
+    if (level === 1 && o.evaluate !== false && !opaque) {
       // before the solver: a counterexample among a few concrete inputs?
       let found: string | null;
       try {
@@ -542,6 +550,7 @@ export async function verifyPair(pre: FunctionSource, post: FunctionSource, o: P
         ? done('timeout', `z3: ${r.reason}`, level)
         : done('error', `z3: ${r.reason || 'unknown'}`, level);
     }
+    if (opaque) return done('unsupported', 'a callee that differs between the two sides could not be executed (loop, recursion)', level);
     if (level === 2 || !(A.abstracted || B.abstracted)) {
       return done('disproven', `counterexample at level ${level}`, level, formatCounterexample(r.values, pre, inputs, o));
     }
@@ -709,6 +718,14 @@ function frozenView(m: Module): View {
   };
 }
 
+const NO_FUNCS: ReadonlySet<Func> = new Set();
+
+/** The type index `f` has in `view` (from its frozen code context; `f.type` may have changed since). */
+function funcTypeIn(view: View, f: Func): number {
+  const i = view.funcs.indexOf(f);
+  return i < 0 ? f.type : view.ctx.funcTypes[view.ctx.funcTypes.length - view.funcs.length + i];
+}
+
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -827,7 +844,13 @@ export class PassVerifier {
 
   // ---- environments ----
 
-  private env(view: View, bodyOf: (f: Func) => FunctionSource | null): SideEnv {
+  /**
+   * The environment of one side. Function types come from the view's code context (frozen at
+   * the snapshot: a module pass may change `Func.type` in place). Functions in `rekeyed` (their
+   * signature changed) get a key of their own, so calls to them are never matched with calls to
+   * their other version as the same uninterpreted function: the checker executes them instead.
+   */
+  private env(view: View, bodyOf: (f: Func) => FunctionSource | null, rekeyed: ReadonlySet<Func> = NO_FUNCS): SideEnv {
     const importFuncs: Import[] = [];
     const globals: GlobalInfo[] = [];
     for (const imp of view.imports) {
@@ -838,17 +861,12 @@ export class PassVerifier {
     }
     for (const g of view.globals) globals.push({ key: this.key(g), type: g.type.type, mutable: g.type.mutable, init: g.init });
     const nImp = importFuncs.length;
-    const typeIndex = (i: number): number => {
-      if (i < nImp) {
-        const d = importFuncs[i].desc;
-        return d.kind === 'func' ? d.type : -1;
-      }
-      return view.funcs[i - nImp].type;
-    };
+    const typeIndex = (i: number): number => view.ctx.funcTypes[i];
+    const defKey = (f: Func): string => (rekeyed.has(f) ? `${this.key(f)}.resig` : this.key(f));
     return {
       types: view.types,
       funcType: (i) => view.types[typeIndex(i)],
-      funcKey: (i) => (i < nImp ? `import.${importFuncs[i].module}.${importFuncs[i].name}` : this.key(view.funcs[i - nImp])),
+      funcKey: (i) => (i < nImp ? `import.${importFuncs[i].module}.${importFuncs[i].name}` : defKey(view.funcs[i - nImp])),
       isDefined: (i) => i >= nImp,
       body: (i) => (i < nImp ? null : bodyOf(view.funcs[i - nImp])),
       globals,
@@ -868,10 +886,11 @@ export class PassVerifier {
 
   /** Decodes `bytes` as the body of `f` (signature from `view`), for `env`. */
   private decode(f: Func, bytes: Uint8Array, view: View, env: SideEnv): FunctionSource {
-    const tmp = new Func(f.type);
+    const type = funcTypeIn(view, f);
+    const tmp = new Func(type);
     tmp.code = bytes;
     readFunctionBody(view.ctx, this.m, tmp);
-    return { key: this.key(f), tree: tmp.tree!, locals: tmp.locals, type: view.types[f.type], hasPops: tmp.hasPops, env };
+    return { key: this.key(f), tree: tmp.tree!, locals: tmp.locals, type: view.types[type], hasPops: tmp.hasPops, env };
   }
 
   /** A callee's body as executed at level 2 (decoded once per version of its bytes). */
@@ -1176,8 +1195,18 @@ export class PassVerifier {
       const s = snap.funcs.get(g);
       return s ? this.calleeBody(g, s.bytes, before, preEnv) : this.calleeBody(g, entryBytes(m, g), after, postEnv);
     };
+    // functions whose signature the pass changed (dead-arguments): the post side calls their new
+    // version, executed from its new body, under a key of its own
+    const resig = new Set<Func>();
+    if (!sameList(before.ctx.funcTypes, after.ctx.funcTypes)) {
+      const existed = new Set(before.funcs);
+      for (const f of m.funcs) {
+        if (existed.has(f) && !sameSig(before.types[funcTypeIn(before, f)], after.types[funcTypeIn(after, f)])) resig.add(f);
+      }
+    }
     const preEnv: SideEnv = this.env(before, preBody);
-    const postEnv: SideEnv = this.env(after, preBody);
+    const postEnv: SideEnv = this.env(after,
+      (g) => (resig.has(g) ? this.calleeBody(g, entryBytes(m, g), after, postEnv) : preBody(g)), resig);
     const changed: [Func, FuncSnapshot, Uint8Array][] = [];
     for (const f of m.funcs) {
       const s = snap.funcs.get(f);
