@@ -5,7 +5,12 @@
 // (no result, no `pop`), then a root whose first instruction is the only get of that set: v
 // stays on the stack and the get becomes a `pop` operand. The instruction sequence just loses
 // the set and the get; nothing moves (binaryen does this on its stack IR; here it is the
-// tree's `pop`, see ir/expr.ts). coalesce-locals runs it on every set, last in the pipeline
+// tree's `pop`, see ir/expr.ts). When the set has other gets too (the first get reads only that
+// set) and statements stand between them, the set becomes a `local.tee`: the sequence loses the
+// get only. That is the form
+// fold-if-heads leaves (`c (local.tee $x) A (if (pop) ...)`, A the hoisted heads): a second
+// run's promote-locals turns it back into a set and a get, and this puts it back.
+// coalesce-locals runs it on every set, last in the pipeline
 // (the pops it makes would stop the passes that move code). promote-locals runs it only on
 // sets whose value is itself a `pop` (`popsOnly`): such a pair is a round trip of a value
 // already on the stack (`local.set $a (pop) local.set $b (pop) local.get $b local.get $a`,
@@ -14,7 +19,9 @@
 //
 // Why it is sound: the set and its only get are adjacent in the emitted sequence but for
 // balanced statements, so the value the get would read is exactly the one left on the stack
-// (a statement branching away drops it with everything else).
+// (a statement branching away drops it with everything else). With a tee, the get read that
+// set's value only (the local graph's sole set), which the tee left on the stack, and the local
+// still holds it for the other gets.
 
 import { Expr, pop } from '../ir/expr.js';
 import { O } from '../ir/opcodes.js';
@@ -57,9 +64,10 @@ const MAX_STACK_SCAN = 64;
 
 /**
  * `local.set $x v` followed, in the same list, by statements that leave the stack as they find
- * it and then by a root whose first instruction is the only get of that set: v stays on the
- * stack and the get becomes a `pop` (the instruction sequence only loses the set and the get).
- * `popsOnly`: only sets of a `pop`. Returns the number of pairs removed.
+ * it and then by a root whose first instruction is a get reading only that set: v stays on the
+ * stack and the get becomes a `pop` (the instruction sequence only loses the set and the get;
+ * when the set has other gets, it becomes a tee and stays). `popsOnly`: only sets of a `pop`,
+ * and only with their single get (that removes pops). Returns the number of gets removed.
  */
 export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, numParams: number, hasPops: boolean, popsOnly = false): number {
   const lists: Expr[][] = [root.body];
@@ -102,11 +110,17 @@ export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, num
   const touched = new Set<Expr[]>();
   for (const { list, i, j, get, site, consts } of cands) {
     const set = list[i];
+    /** The set has other gets: it stays, as a tee (the value goes on the stack and into the local). */
+    let tee = false;
     if (accesses[set.index] !== 2) {
       graph ??= new LocalGraph(root, { cfg: cfg(), numParams });
       if (graph.cfg.actionOf(set) < 0 || graph.cfg.actionOf(get) < 0 || graph.isUnreachable(set)) continue;
       if (graph.soleSet(get) !== set) continue;
-      if (graph.setGetCount(set) !== 1) continue;
+      if (graph.setGetCount(set) !== 1) {
+        // (right before its get, the tee belongs in the tree: simplify-locals' business)
+        if (popsOnly || j === i + 1) continue;
+        tee = true;
+      }
     }
     let ok = true;
     for (let t = i + 1; t <= j && ok; t++) if (popped.has(list[t])) ok = false;
@@ -127,13 +141,19 @@ export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, num
       hoisted.push(k);
       c.parent.kids[c.index] = pop(k.type[0]);
     }
+    let head = value;
+    if (tee) {
+      set.op = O.local_tee;
+      set.type = get.type;
+      head = set;
+    }
     if (hoisted.length > 0) {
       let m = before.get(list);
       if (m === undefined) before.set(list, (m = new Map()));
-      m.set(value, hoisted);
+      m.set(head, hoisted);
     }
-    list[i] = value;
-    if (value.op === O.pop) identity.add(value);
+    list[i] = head;
+    if (head.op === O.pop) identity.add(head);
     popped.add(list[j]);
     touched.add(list);
     n++;
