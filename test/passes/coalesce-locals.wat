@@ -198,7 +198,7 @@
   ;; CHECK:   (local.set 1
   ;; CHECK:     (call 0
   ;; CHECK:       (local.get 0)))
-  ;; CHECK:   (local.tee 2
+  ;; CHECK:   (local.set 2
   ;; CHECK:     (local.get 1))
   ;; CHECK:   (local.set 1
   ;; CHECK:     (i32.add
@@ -207,7 +207,7 @@
   ;; CHECK:   (call 1
   ;; CHECK:     (local.get 1))
   ;; CHECK:   (call 1
-  ;; CHECK:     (pop i32))
+  ;; CHECK:     (local.get 2))
   ;; CHECK:   (i32.sub
   ;; CHECK:     (i32.sub
   ;; CHECK:       (local.get 1)
