@@ -43,9 +43,11 @@
 // changes is the call depth (a thunk adds a frame), which the engine may limit anywhere.
 //
 // Where. At the end of -O2 and above, after everything else has shaped the bodies (similar
-// bodies are most similar after the same cleanup), followed by `dead-functions` for the members
-// left unreachable. Earlier, the cleanup would fold the constants passed to the shared function
-// into nothing, and the inliner copy it back.
+// bodies are most similar after the same cleanup): in inline-settle's rounds, once the inliner
+// and constant-globals find nothing (a merge can leave a callee of the members with one call
+// site, for the next round's inliner), then once more after it, followed by `dead-functions`
+// for the members left unreachable. Earlier, the cleanup would fold the constants passed to the
+// shared function into nothing, and the inliner copy it back.
 
 import { Expr, NO_KIDS } from '../ir/expr.js';
 import { Func, type Module } from '../ir/module.js';
