@@ -1,11 +1,11 @@
 // inline-settle: inline rounds until the inliner finds nothing more, so that the pipeline ends
 // at a fixed point of its own inlining decisions.
 //
-// What. Runs `inline`, and when it finds nothing, `constant-globals`; when either changed
-// anything, runs what follows an inline round in the pipeline (`afterInline()` of pipeline.ts:
-// dead-functions, then the function passes down to reorder-locals) — the function passes only
-// on the functions changed, the others have been through them already — and tries again, at
-// most MAX_ROUNDS times.
+// What. Runs `inline`, and when it finds nothing, `constant-globals`, and when that finds
+// nothing, `merge-similar-functions`; when one changed anything, runs what follows an inline
+// round in the pipeline (`afterInline()` of pipeline.ts: dead-functions, then the function
+// passes down to reorder-locals) — the function passes only on the functions changed, the
+// others have been through them already — and tries again, at most MAX_ROUNDS times.
 //
 // Why. The inliner decides by sizes and call-site counts (inline.ts), and the passes after
 // the inline rounds keep shrinking callees (redundant-set-elimination, local-cse, the SROAs,
@@ -16,8 +16,13 @@
 // second run leaves alone. The same holds for globals: constant-globals runs early, and the
 // last write of a global can vanish much later (redundant-set-elimination finds a condition
 // constant, precompute drops the arm holding the `global.set`); a second run would turn its
-// reads into constants (fuzz 24-72). When nothing is left to do, this costs one `inline` and
-// one `constant-globals` pass that change nothing (a call graph, a scan of the bodies).
+// reads into constants (fuzz 24-72). And for merge-similar-functions, which needs the final
+// bodies: merging members that call the same function leaves that function fewer call sites,
+// and one called once is the inliner's (fuzz seed 2 #306: two members called an exported
+// function, the shared one alone calls it; a second run inlined it); it goes last in the round
+// so that only the settled bodies are compared. When nothing is left to do, this costs one
+// `inline`, one `constant-globals` and one `merge-similar-functions` pass that change nothing
+// (a call graph, scans of the bodies).
 //
 // Why it is sound. It only runs registered passes, each sound on its own, in an order the
 // pipeline already uses (inline or constant-globals, then what follows inlining).
@@ -29,6 +34,7 @@ import { afterInline } from './pipeline.js';
 import { findPass, type ModulePass } from './registry.js';
 import { inline } from './inline.js';
 import { constantGlobals } from './constant-globals.js';
+import { mergeSimilarFunctions } from './merge-similar-functions.js';
 
 /** Inline rounds at most (each one that changes something is followed by the passes after inlining). */
 const MAX_ROUNDS = 4;
@@ -54,7 +60,7 @@ export const inlineSettle: ModulePass = {
           f.dirty = false;
         }
       }
-      if (!inline.run(cx, m) && !constantGlobals.run(cx, m)) break;
+      if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !mergeSimilarFunctions.run(cx, m)) break;
       changed = true;
       cx.moduleChanged();
       let touched = m.funcs.filter((f) => f.dirty);

@@ -8,12 +8,16 @@
 // the same bits become parameters (positions whose values agree member by member share one). One
 // member's body moves into a new function (the shared one) with those parameters appended after
 // the original ones (declared locals renumbered behind them), each differing constant replaced by
-// a `local.get` of its parameter. Each direct call of a member (`call`, `return_call`) becomes
-// a call of the shared function with the member's constants appended; a member that something
-// other than a direct call reaches (an export, a table, `ref.func`, the start function) stays as
-// a thunk, `call $shared (local.get 0) ... (local.get n-1) c1 ... cD`, so its identity stays and
+// a `local.get` of its parameter. An original parameter the body never reads is not taken by the
+// shared function (a write of it makes it a declared local), unless a direct call of a member
+// passes it an argument with side effects (that argument still has to run). Each direct call of a
+// member (`call`, `return_call`) becomes a call of the shared function, without the arguments of
+// those parameters, with the member's constants appended; a member that something other than a
+// direct call reaches (an export, a table, `ref.func`, the start function) stays as a thunk,
+// `call $shared (local.get 0) ... (local.get n-1) c1 ... cD` (the read parameters), so its identity stays and
 // it still works for `call_indirect` and the host; the others are left unreachable for
-// `dead-functions`. (Redirecting the calls of thunks too is what the inliner would do on a second
+// `dead-functions`. (The unread parameters are left out because the shared function is new:
+// only direct calls reach it, so dead-arguments would remove them on a second run.) (Redirecting the calls of thunks too is what the inliner would do on a second
 // run anyway: a thunk is a tiny callee.) Members are functions something can still call: a
 // function with no direct call and no reference is dead, not a member.
 // A group is merged only when that saves instructions: n members of s nodes cost n·s before;
@@ -26,7 +30,9 @@
 // at the same point.
 //
 // Why it is sound. The shared function run with a member's parameters and that member's
-// constants executes exactly the member's body: the same instructions, each differing constant
+// constants executes exactly the member's body (an unread parameter's value never mattered; the
+// arguments left out of direct calls have no side effects, skipping them is unobservable):
+// the same instructions, each differing constant
 // read from a parameter that holds it unchanged (nothing writes the appended parameters), the
 // member's declared locals at the same (shifted) indices, zeroed at entry as before. A thunk
 // passes its parameters through unchanged and returns what the shared function returns (or
@@ -37,9 +43,11 @@
 // changes is the call depth (a thunk adds a frame), which the engine may limit anywhere.
 //
 // Where. At the end of -O2 and above, after everything else has shaped the bodies (similar
-// bodies are most similar after the same cleanup), followed by `dead-functions` for the members
-// left unreachable. Earlier, the cleanup would fold the constants passed to the shared function
-// into nothing, and the inliner copy it back.
+// bodies are most similar after the same cleanup): in inline-settle's rounds, once the inliner
+// and constant-globals find nothing (a merge can leave a callee of the members with one call
+// site, for the next round's inliner), then once more after it, followed by `dead-functions`
+// for the members left unreachable. Earlier, the cleanup would fold the constants passed to the
+// shared function into nothing, and the inliner copy it back.
 
 import { Expr, NO_KIDS } from '../ir/expr.js';
 import { Func, type Module } from '../ir/module.js';
@@ -50,6 +58,7 @@ import { referencedFuncs, scanFuncRefs } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 import { DEFAULT_INLINE_MAX_SIZE } from './inline.js';
+import { effectsOf } from '../analysis/effects.js';
 
 const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_const, O.f64_const]);
 
@@ -126,6 +135,11 @@ interface Merge {
   types: ValType[];
   /** Per member: it stays as a thunk (it is referenced other than by direct calls). */
   thunk: boolean[];
+  /**
+   * Per original parameter: the shared function does not take it (the body never reads it, and
+   * no direct call of a member passes it an argument with side effects).
+   */
+  drop: boolean[];
 }
 
 export const mergeSimilarFunctions: ModulePass = {
@@ -179,13 +193,16 @@ export const mergeSimilarFunctions: ModulePass = {
         if (plan !== null) merges.push(plan);
       }
     }
+    // unread parameters go, unless a direct call passes them an argument with side effects
+    // (it would have to run still: dead-arguments' business, which the pipeline ran before)
+    if (merges.length > 0) keepImpureArguments(cx, m, merges);
     // trees of the members stay decoded until the rewrite below; the rest go back to bytes
     const keep = new Set<number>();
     for (const mg of merges) for (const k of mg.members) keep.add(k);
     for (const bucket of candidates) for (const k of bucket) if (!keep.has(k)) cx.release(m.funcs[k]);
     if (merges.length === 0) return false;
 
-      const redirect = new Map<number, { shared: number; consts: Expr[] }>();
+    const redirect = new Map<number, Redirect>();
     for (const mg of merges) apply(cx, m, mg, redirect);
     cx.moduleChanged();
     if (redirect.size > 0) {
@@ -201,7 +218,7 @@ export const mergeSimilarFunctions: ModulePass = {
           const r = redirect.get(e.index);
           if (r === undefined) return;
           e.index = r.shared;
-          e.kids = e.kids.concat(r.consts.map(constOf));
+          e.kids = e.kids.filter((_, i) => !r.drop[i]).concat(r.consts.map(constOf));
         });
         cx.changed(f);
         if (!had) cx.release(f);
@@ -210,6 +227,40 @@ export const mergeSimilarFunctions: ModulePass = {
     return true;
   },
 };
+
+/** How the direct calls of a member change: the callee, the arguments that go, the constants appended. */
+interface Redirect {
+  shared: number;
+  consts: Expr[];
+  drop: boolean[];
+}
+
+/**
+ * Keeps (un-drops) the unread parameters of the planned groups to which some direct call of a
+ * member passes an argument with side effects: removing it would need that argument evaluated
+ * apart (dead-arguments does that, with drops the cleanup then folds; it ran earlier).
+ */
+function keepImpureArguments(cx: PassContext, m: Module, merges: Merge[]): void {
+  const nImp = m.numImportedFuncs;
+  const drops = new Map<number, boolean[]>();
+  for (const mg of merges) if (mg.drop.some((x) => x)) for (const k of mg.members) drops.set(nImp + k, mg.drop);
+  if (drops.size === 0) return;
+  for (const f of m.funcs) {
+    let calls = false;
+    scanFuncRefs(m, f, (op, index) => {
+      if (op !== O.ref_func && drops.has(index)) calls = true;
+    });
+    if (!calls) continue;
+    const had = f.tree !== null;
+    forEachExpr(cx.body(f).body, (e) => {
+      if (e.op !== O.call && e.op !== O.return_call) return;
+      const drop = drops.get(e.index);
+      if (drop === undefined) return;
+      for (let i = 0; i < drop.length; i++) if (drop[i] && effectsOf(e.kids[i]).hasSideEffects()) drop[i] = false;
+    });
+    if (!had) cx.release(f);
+  }
+}
 
 /** Decides the parameters of a group and each member's fate; null when merging saves nothing. */
 function planMerge(m: Module, members: number[], consts: Expr[][], referenced: Uint8Array, sites: Uint32Array,
@@ -236,7 +287,12 @@ function planMerge(m: Module, members: number[], consts: Expr[][], referenced: U
   const f0 = m.funcs[members[0]];
   const np = m.types[f0.type].params.length;
   const size = countExprs(f0.tree!.body);
-  const thunkCost = 1 + np + d;
+  // parameters the body never reads (the same in every member: the shapes hold local indices)
+  const drop: boolean[] = new Array(np).fill(true);
+  forEachExpr(f0.tree!.body, (e) => {
+    if (e.op === O.local_get && e.index < np) drop[e.index] = false;
+  });
+  const thunkCost = 1 + drop.filter((x) => !x).length + d;
   let after = size;
   if (size <= minSize) return null;
   const thunk: boolean[] = [];
@@ -245,32 +301,51 @@ function planMerge(m: Module, members: number[], consts: Expr[][], referenced: U
     after += (referenced[k] === 1 ? thunkCost : 0) + sites[k] * d;
   }
   if (members.length * size <= after) return null;
-  return { members, paramOf, values, types, thunk };
+  return { members, paramOf, values, types, thunk, drop };
 }
 
 /** Creates the shared function from the first member's body and turns the members into thunks or redirects. */
-function apply(cx: PassContext, m: Module, mg: Merge, redirect: Map<number, { shared: number; consts: Expr[] }>): void {
+function apply(cx: PassContext, m: Module, mg: Merge, redirect: Map<number, Redirect>): void {
   const nImp = m.numImportedFuncs;
   const f0 = m.funcs[mg.members[0]];
   const sig = m.types[f0.type];
   const np = sig.params.length;
   const d = mg.types.length;
-  const shared = new Func(typeIndex(m, { params: Object.freeze([...sig.params, ...mg.types]), results: sig.results }));
+  const kept = sig.params.filter((_, i) => !mg.drop[i]);
+  const nk = kept.length;
+  const shared = new Func(typeIndex(m, { params: Object.freeze([...kept, ...mg.types]), results: sig.results }));
   const root = f0.tree!;
-  // the body moves: declared locals behind the new parameters, differing constants read them
+  // new layout: the kept parameters, the constants' parameters, the declared locals, then the
+  // dropped parameters the body still writes (as declared locals: nothing reads their value)
+  const written: boolean[] = new Array(np).fill(false);
+  forEachExpr(root.body, (e) => {
+    if ((e.op === O.local_set || e.op === O.local_tee) && e.index < np) written[e.index] = true;
+  });
+  const map: number[] = [];
+  const extra: ValType[] = [];
+  let next = 0;
+  for (let i = 0; i < np; i++) map.push(mg.drop[i] ? -1 : next++);
+  for (let i = 0; i < f0.locals.length; i++) map.push(nk + d + i);
+  for (let i = 0; i < np; i++) {
+    if (mg.drop[i] && written[i]) {
+      map[i] = nk + d + f0.locals.length + extra.length;
+      extra.push(sig.params[i]);
+    }
+  }
+  // the body moves: locals renumbered, differing constants read their parameters
   let p = 0;
   forEachExpr(root.body, (e) => {
-    if ((e.op === O.local_get || e.op === O.local_set || e.op === O.local_tee) && e.index >= np) e.index += d;
+    if (e.op === O.local_get || e.op === O.local_set || e.op === O.local_tee) e.index = map[e.index];
     else if (CONST_OPS.has(e.op)) {
       const j = mg.paramOf[p++];
       if (j >= 0) {
         e.op = O.local_get;
-        e.index = np + j;
+        e.index = nk + j;
         e.value = null;
       }
     }
   });
-  shared.locals = f0.locals;
+  shared.locals = f0.locals.concat(extra);
   shared.hasPops = f0.hasPops;
   shared.tree = root;
   shared.dirty = true;
@@ -282,8 +357,8 @@ function apply(cx: PassContext, m: Module, mg: Merge, redirect: Map<number, { sh
   mg.members.forEach((k, i) => {
     const f = m.funcs[k];
     const consts = mg.values.map((vs) => vs[i]);
-    redirect.set(nImp + k, { shared: sharedIndex, consts });
-    f.tree = thunkBody(sig.params, sig.results, sharedIndex, consts);
+    redirect.set(nImp + k, { shared: sharedIndex, consts, drop: mg.drop });
+    f.tree = thunkBody(sig.params, mg.drop, sig.results, sharedIndex, consts);
     f.locals = [];
     f.hasPops = false;
     f.droppedCode = false;
@@ -291,8 +366,12 @@ function apply(cx: PassContext, m: Module, mg: Merge, redirect: Map<number, { sh
   });
 }
 
-function thunkBody(params: readonly ValType[], results: Expr['type'], callee: number, consts: Expr[]): Expr {
-  const call = new Expr(O.call, results, params.map((t, i) => localGet(i, t)).concat(consts.map(constOf)));
+function thunkBody(params: readonly ValType[], drop: boolean[], results: Expr['type'], callee: number, consts: Expr[]): Expr {
+  const args: Expr[] = [];
+  params.forEach((t, i) => {
+    if (!drop[i]) args.push(localGet(i, t));
+  });
+  const call = new Expr(O.call, results, args.concat(consts.map(constOf)));
   call.index = callee;
   const root = new Expr(O.block, results, NO_KIDS);
   root.index = -1;

@@ -74,8 +74,10 @@ export function pipeline(level: Level): string[] {
         ...afterInline(),
         'inline-settle', //           inline rounds (each with afterInline) until the inliner finds nothing:
         //                            what the passes above shrank or made single-use, a second run would inline;
-        //                            then constant-globals again (writes the passes above removed)
-        'merge-similar-functions', // bodies equal but for constants -> one function taking them (the bodies are final now)
+        //                            then constant-globals again (writes the passes above removed), then
+        //                            merge-similar-functions (bodies equal but for constants -> one function
+        //                            taking them; the bodies are final then), which can leave callees single-use
+        'merge-similar-functions', // what inline-settle left when it ran out of rounds (else nothing)
         'dead-functions', //          members whose calls all moved to the shared function
       ];
     }
