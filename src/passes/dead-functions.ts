@@ -149,7 +149,7 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
     forEachExpr(cx.body(f).body, (e) => {
       if (isFuncRef(e)) e.index = map[e.index];
     });
-    cx.changed(f);
+    cx.renumbered(f);
     if (!had) cx.release(f);
   }
 

@@ -596,6 +596,7 @@ export const promoteLocals: FunctionPass = {
   name: 'promote-locals',
   description: 'forward locals across control flow: pops back into trees, copy propagation, block/if results, sinking into arms; then simplify-locals',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const root = cx.body(f);
     const numParams = cx.module.types[f.type].params.length;

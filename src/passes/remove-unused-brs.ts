@@ -316,6 +316,7 @@ export const removeUnusedBrs: FunctionPass = {
   name: 'remove-unused-brs',
   description: 'remove branches to where control goes anyway; if-br to br_if, small if to select, jump threading',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     if (f.hasPops) return false;
     const frame = cx.body(f);

@@ -350,6 +350,7 @@ export const simplifyLocals: FunctionPass = {
   name: 'simplify-locals',
   description: 'sink local.set values into their single use, form local.tee at the first use, remove dead sets',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const root = cx.body(f);
     const types = cx.module.localTypes(f);

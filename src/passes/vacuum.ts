@@ -244,6 +244,7 @@ export const vacuum: FunctionPass = {
   name: 'vacuum',
   description: 'remove nops, drops of side-effect-free values, empty and trivial blocks, unused structure values',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const frame = cx.body(f);
     let changed = removeSelfCopies(frame);
