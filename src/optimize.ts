@@ -134,9 +134,10 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
       }
       for (const f of m.funcs) {
         // changed: its tree is dirty, or it was written back (new bytes) during the pass
-        if (f.dirty || !codes.has(f) || codes.get(f) !== f.code) {
+        // (renumbered only: the same nodes, and the same findings of body-local passes)
+        if ((f.dirty || !codes.has(f) || codes.get(f) !== f.code) && !cx.renumberedOnly(f)) {
           sizes.delete(f);
-          if (!cx.renumberedOnly(f)) settled.delete(f);
+          settled.delete(f);
         }
         if (f.tree !== null && !sizes.has(f)) sizes.set(f, countExprs(f.tree.body));
         cx.release(f);

@@ -30,13 +30,16 @@ export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: numb
 }
 
 /**
- * Calls `visit(op, index)` for every instruction of `f`'s reachable code whose op is in `ops`
- * (ops with one index immediate: call, ref.func, global.get/set, local.*...), in order.
+ * Calls `visit(op, index, index2)` for every instruction of `f`'s reachable code whose op is in
+ * `ops`, in order, with its index immediates as a decoded node holds them (`Expr.index`,
+ * `Expr.index2`: call, ref.func, global.*, local.*, the table and segment indices of table
+ * instructions and call_indirect...).
  */
-export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>, visit: (op: number, index: number) => void): ScanResult {
+export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>,
+  visit: (op: number, index: number, index2: number) => void): ScanResult {
   if (f.tree !== null) {
     forEachExpr(f.tree.body, (e) => {
-      if (ops.has(e.op)) visit(e.op, e.index);
+      if (ops.has(e.op)) visit(e.op, e.index, e.index2);
     });
     return { droppedCode: f.droppedCode };
   }
@@ -73,7 +76,7 @@ export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>, visit: (op
     if (opens) depth++;
     else if (code === 0x0b) {
       if (--depth < 0) break;
-    } else if (ops.has(id)) visit(id, ins.index);
+    } else if (ops.has(id)) visit(id, ins.index, ins.index2);
     if ((info.effects & Eff.noFallThrough) !== 0) {
       dead = true;
       deadDepth = 0;
