@@ -110,10 +110,8 @@ class Builder {
     for (let k = n - 1; k >= 0; k--) {
       const h = this.stE.length - 1;
       if (h < f.base) this.r.fail('type mismatch (operand stack underflow)');
-      const e = this.stE[h];
-      const t = this.stT[h];
-      this.stE.length = h;
-      this.stT.length = h;
+      const e = this.stE.pop()!; // (pop, not `length = h`: a runtime call per operand)
+      const t = this.stT.pop()!;
       if (!popping && e !== null && f.roots[f.roots.length - 1] === e) {
         f.roots.pop();
         kids[k] = e;
