@@ -78,8 +78,9 @@ class RemoveUnusedBrs {
   private readonly fx: FunctionEffects;
   private readonly branches: Map<Expr, Set<Expr>>;
 
-  constructor(readonly frame: Expr) {
-    this.fx = new FunctionEffects(frame);
+  /** `fx`: effects of `frame` as it is now (the context's, shared with other passes). */
+  constructor(readonly frame: Expr, fx: FunctionEffects) {
+    this.fx = fx;
     this.fx.get(frame); // computed on the tree as it is before this round changes it
     this.branches = branchesByTarget(frame.body);
   }
@@ -322,8 +323,10 @@ export const removeUnusedBrs: FunctionPass = {
     const frame = cx.body(f);
     let changed = false;
     for (let round = 0; round < 6; round++) {
-      if (!new RemoveUnusedBrs(frame).run()) break;
+      // (the context's effects match the tree: the round before ends with `changed`)
+      if (!new RemoveUnusedBrs(frame, cx.effects(f)).run()) break;
       changed = true;
+      cx.changed(f);
     }
     return changed;
   },
