@@ -17,6 +17,11 @@ import { Reader } from './reader.js';
 export interface ScanResult {
   /** The bytes hold unreachable code that a decoded tree would not (see Func.droppedCode). */
   droppedCode: boolean;
+  /**
+   * Reachable instructions other than `else`/`end`: the nodes of the decoded tree but its
+   * `pop`s (so the tree's `countExprs` when it has none, never less).
+   */
+  instrs: number;
 }
 
 const FUNC_REFS: ReadonlySet<number> = new Set([O.call, O.return_call, O.ref_func]);
@@ -38,10 +43,12 @@ export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: numb
 export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>,
   visit: (op: number, index: number, index2: number) => void): ScanResult {
   if (f.tree !== null) {
+    let instrs = 0;
     forEachExpr(f.tree.body, (e) => {
+      if (e.op !== O.pop) instrs++;
       if (ops.has(e.op)) visit(e.op, e.index, e.index2);
     });
-    return { droppedCode: f.droppedCode };
+    return { droppedCode: f.droppedCode, instrs };
   }
   const src = m.source(f);
   const r = new Reader(src.bytes, src.start, src.end);
@@ -56,6 +63,7 @@ export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>,
   let dead = false; // skipping unreachable code up to the else/end of the current block
   let deadDepth = 0; // blocks opened inside that unreachable code
   let dropped = false;
+  let instrs = 0;
   while (r.pos < r.end) {
     const info = readOpcode(r, features);
     readImmediates(r, info, ins, features);
@@ -73,16 +81,20 @@ export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>,
       }
       continue;
     }
-    if (opens) depth++;
-    else if (code === 0x0b) {
+    if (code === 0x0b) {
       if (--depth < 0) break;
-    } else if (ops.has(id)) visit(id, ins.index, ins.index2);
+      continue;
+    }
+    if (code === 0x05) continue; // the else of a live then-arm
+    instrs++;
+    if (opens) depth++;
+    else if (ops.has(id)) visit(id, ins.index, ins.index2);
     if ((info.effects & Eff.noFallThrough) !== 0) {
       dead = true;
       deadDepth = 0;
     }
   }
-  return { droppedCode: dropped };
+  return { droppedCode: dropped, instrs };
 }
 
 /**
