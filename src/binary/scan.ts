@@ -8,8 +8,8 @@
 // code reader (code-reader.ts) skips it, so a scan reports the same references as a walk over
 // the decoded tree. The body is assumed valid (validate first).
 
-import type { ConstExpr, Func, Module } from '../ir/module.js';
-import { Eff, O } from '../ir/opcodes.js';
+import type { ConstExpr, Features, Func, Module } from '../ir/module.js';
+import { Eff, Imm, O, type OpInfo } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
 import { Instr, readImmediates, readOpcode } from './instr.js';
 import { Reader } from './reader.js';
@@ -22,6 +22,44 @@ export interface ScanResult {
    * `pop`s (so the tree's `countExprs` when it has none, never less).
    */
   instrs: number;
+}
+
+/** Skips one LEB128 number (the body is valid: no checks). */
+function skipLeb(r: Reader): void {
+  while ((r.bytes[r.pos++] & 0x80) !== 0) { /* continuation byte */ }
+}
+
+/**
+ * `readImmediates`, but the immediates a scan never reports (constants, br_table labels, select
+ * types) are skipped instead of built: no bigint, byte copy or array per instruction.
+ */
+function scanImmediates(r: Reader, info: OpInfo, ins: Instr, features: Features): void {
+  switch (info.imm) {
+    case Imm.none:
+      return;
+    case Imm.i32:
+    case Imm.i64:
+      skipLeb(r);
+      return;
+    case Imm.f32:
+      r.pos += 4;
+      return;
+    case Imm.f64:
+      r.pos += 8;
+      return;
+    case Imm.v128:
+    case Imm.shuffle:
+      r.pos += 16;
+      return;
+    case Imm.brTable:
+      for (let n = r.u32(); n >= 0; n--) skipLeb(r);
+      return;
+    case Imm.selectT:
+      r.pos += r.u32();
+      return;
+    default:
+      readImmediates(r, info, ins, features);
+  }
 }
 
 const FUNC_REFS: ReadonlySet<number> = new Set([O.call, O.return_call, O.ref_func]);
@@ -66,7 +104,7 @@ export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>,
   let instrs = 0;
   while (r.pos < r.end) {
     const info = readOpcode(r, features);
-    readImmediates(r, info, ins, features);
+    scanImmediates(r, info, ins, features);
     const id = info.id;
     const code = info.prefix === 0 ? info.code : -1;
     const opens = id === O.block || id === O.loop || id === O.if;
