@@ -141,6 +141,17 @@ export class PassContext {
     this.renumberedSet.add(f);
   }
 
+  /**
+   * `renumbered` for a function without a tree, whose entry the pass re-encoded itself
+   * (`code`, what encoding the renumbered tree would give).
+   */
+  renumberedCode(f: Func, code: Uint8Array): void {
+    if (f.tree !== null) throw new Error('renumberedCode: the function has a tree');
+    f.code = code;
+    this.caches.delete(f);
+    this.renumberedSet.add(f);
+  }
+
   /** Whether, since `resetTracking`, `f` was renumbered and nothing else changed it through this context. */
   renumberedOnly(f: Func): boolean {
     return this.renumberedSet.has(f) && !this.changedSet.has(f);
