@@ -9,7 +9,7 @@
 // The input is assumed valid (validate first when it may not be); inconsistencies still fail
 // with a WasmError rather than producing a wrong tree.
 
-import { Expr, pop } from '../ir/expr.js';
+import { Expr, NO_KIDS, pop } from '../ir/expr.js';
 import { Eff, Imm, O, type OpInfo } from '../ir/opcodes.js';
 import { FUNCREF, I32, NONE, single, type Type, typeOf, type ValType } from '../ir/types.js';
 import type { ConstExpr, Features, Func, GlobalType, Module, TableType } from '../ir/module.js';
@@ -103,7 +103,7 @@ class Builder {
 
   /** Takes `n` operands off the stack of the current frame (see file header). */
   take(n: number): Expr[] {
-    if (n === 0) return [];
+    if (n === 0) return NO_KIDS; // shared (frozen): a leaf allocates no array
     const f = this.frames[this.frames.length - 1];
     const kids = new Array<Expr>(n);
     let popping = false;
