@@ -98,6 +98,11 @@ function newPassContext(m: Module, options: OptimizeOptions): PassContext {
  * Instruction counts for the statistics are carried from pass to pass (`sizes`): a function
  * is counted again only when a pass changed it, and never decoded just to be counted unless
  * no pass has counted it yet.
+ *
+ * A `bodyLocal` pass that found nothing to do on a function is not run on it again until the
+ * function changes (`settled`): the cleanup rounds repeat after every big step, and most
+ * functions reach them as the last round left them. A function none of whose passes in a group
+ * needs to run is not decoded at all.
  */
 export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = {}): PassStats[] {
   const cx = newPassContext(m, options);
