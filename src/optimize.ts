@@ -4,6 +4,7 @@ import { decodeModule } from './binary/decode.js';
 import { encodeModuleWithInfo } from './binary/encode.js';
 import { countExprs } from './ir/walk.js';
 import type { Func, Module } from './ir/module.js';
+import type { FuncType } from './ir/types.js';
 import { PassContext } from './passes/context.js';
 import { pipeline, type Level } from './passes/pipeline.js';
 import { findPass, type FunctionPass, type Pass } from './passes/registry.js';
@@ -97,11 +98,22 @@ function newPassContext(m: Module, options: OptimizeOptions): PassContext {
  * Instruction counts for the statistics are carried from pass to pass (`sizes`): a function
  * is counted again only when a pass changed it, and never decoded just to be counted unless
  * no pass has counted it yet.
+ *
+ * A `bodyLocal` pass that found nothing to do on a function is not run on it again until the
+ * function changes (`settled`): the cleanup rounds repeat after every big step, and most
+ * functions reach them as the last round left them. A function none of whose passes in a group
+ * needs to run is not decoded at all.
  */
 export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = {}): PassStats[] {
   const cx = newPassContext(m, options);
   const stats: PassStats[] = passes.map(emptyStats);
   const sizes = new Map<Func, number>();
+  // The `bodyLocal` passes that found nothing to do on a function as it is now (and the
+  // signature it had): running them again on the same body and signature would change nothing,
+  // so the runner skips them (the cleanup rounds of the pipelines meet mostly functions no
+  // pass touched since the last round). Dropped when a pass changes the function; a module
+  // pass's changes are found as for `sizes` (new bytes or a dirty tree).
+  const settled = new Map<Func, { sig: FuncType; passes: Set<string> }>();
   const sizeOf = (f: Func): number => {
     let n = sizes.get(f);
     if (n === undefined) {
@@ -118,6 +130,7 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
       const st = stats[i];
       const t0 = performance.now();
       for (const f of m.funcs) st.instrsBefore += sizeOf(f);
+      cx.resetTracking();
       const codes = new Map<Func, Uint8Array | null>();
       for (const f of m.funcs) codes.set(f, f.code);
       if (p.run(cx, m)) {
@@ -126,11 +139,16 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
       }
       for (const f of m.funcs) {
         // changed: its tree is dirty, or it was written back (new bytes) during the pass
-        if (f.dirty || !codes.has(f) || codes.get(f) !== f.code) sizes.delete(f);
+        // (renumbered only: the same nodes, and the same findings of body-local passes)
+        if ((f.dirty || !codes.has(f) || codes.get(f) !== f.code) && !cx.renumberedOnly(f)) {
+          sizes.delete(f);
+          settled.delete(f);
+        }
         if (f.tree !== null && !sizes.has(f)) sizes.set(f, countExprs(f.tree.body));
         cx.release(f);
         st.instrsAfter += sizeOf(f);
       }
+      cx.resetTracking();
       st.ms = performance.now() - t0;
       i++;
       continue;
@@ -139,20 +157,32 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
     while (j < passes.length && passes[j].scope === 'function') j++;
     for (const f of m.funcs) {
       let n = sizes.get(f) ?? countExprs(cx.body(f).body);
+      const sig = m.types[f.type];
+      let done = settled.get(f);
+      if (done !== undefined && done.sig !== sig) done = undefined;
       for (let k = i; k < j; k++) {
         const st = stats[k];
-        const t0 = performance.now();
+        const p = passes[k] as FunctionPass;
         st.instrsBefore += n;
+        st.instrsAfter += n;
+        if (p.bodyLocal && done?.passes.has(p.name)) continue; // a no-op on this very body before
+        const t0 = performance.now();
         cx.body(f);
-        if ((passes[k] as FunctionPass).run(cx, f)) {
+        if (p.run(cx, f)) {
           st.changed++;
           cx.changed(f);
+          st.instrsAfter -= n;
           n = countExprs(f.tree!.body);
+          st.instrsAfter += n;
+          done = undefined;
+        } else if (p.bodyLocal) {
+          (done ??= { sig, passes: new Set() }).passes.add(p.name);
         }
-        st.instrsAfter += n;
         st.ms += performance.now() - t0;
       }
       sizes.set(f, n);
+      if (done !== undefined) settled.set(f, done);
+      else settled.delete(f);
       cx.release(f);
     }
     i = j;

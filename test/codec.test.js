@@ -161,3 +161,52 @@ test('every corpus core module: lazy re-encode is identical, full tree re-encode
     }
   }
 });
+
+test('remapFuncRefs: the bytes re-encoded with new function indices equal decode, remap and encode', async () => {
+  const { remapFuncRefs } = await import('../dist/binary/scan.js');
+  const { encodeFunctionEntry } = await import('../dist/binary/encode.js');
+  const check = (bytes, label) => {
+    const m = decodeModule(bytes);
+    const ctx = codeContext(m);
+    const total = m.numImportedFuncs + m.funcs.length;
+    // a permutation of the defined functions (reversed): every index moves, none collides
+    const map = new Int32Array(total);
+    for (let i = 0; i < total; i++) map[i] = i < m.numImportedFuncs ? i : total - 1 - (i - m.numImportedFuncs);
+    let remapped = 0;
+    for (const f of m.funcs) {
+      const got = remapFuncRefs(m, f, map);
+      const tree = readFunctionBody(ctx, m, f);
+      if (got === null) {
+        assert.ok(f.droppedCode, `${label}: null only for bytes with dropped code`);
+      } else {
+        assert.ok(!f.droppedCode, `${label}: dropped code must give null`);
+        forEachExpr(tree.body, (e) => {
+          if (e.op === O.call || e.op === O.return_call || e.op === O.ref_func) e.index = map[e.index];
+        });
+        assert.deepEqual(got, encodeFunctionEntry(m, f), label);
+        remapped++;
+      }
+      f.tree = null;
+    }
+    return remapped;
+  };
+  let n = 0;
+  for (const dir of ['gale', 'loom']) {
+    for (const name of readdirSync(CORPUS + dir).filter((x) => x.endsWith('.wasm') && !x.includes('component'))) {
+      n += check(new Uint8Array(readFileSync(CORPUS + dir + '/' + name)), name);
+    }
+  }
+  assert.ok(n > 700, 'the corpus functions were remapped');
+  // hand-made: padded LEBs (local counts, i32.const, call index), an empty run and a split
+  // run of locals, a call before `return` ... `end` (no dropped code)
+  const bytes = moduleOf([[[], []], [[i32], [i32]]], [
+    // (param i32) (result i32): locals 0 (padded) i32, 1 (padded) i32; i32.const 5 (padded); call 0 (padded)
+    { type: 1, body: [2, 0x80, 0x80, 0x00, i32, 0x81, 0x80, 0x00, i32, 0x41, 0x85, 0x80, 0x00, 0x10, 0x80, 0x80, 0x00, 0x0b] },
+    { type: 0, body: [0, 0x10, 2, 0x0b] }, // call 2
+    { type: 0, body: [0, 0x02, 0x40, 0x10, 1, 0x0f, 0x0b, 0x0b] }, // block call 1 return end
+  ]);
+  validateModule(decodeModule(bytes));
+  assert.equal(check(bytes, 'hand-made'), 3);
+  const withDead = moduleOf([[[], []]], [{ type: 0, body: [0, 0x0f, 0x10, 0, 0x0b] }]);
+  assert.equal(check(withDead, 'dead call'), 0);
+});

@@ -272,8 +272,8 @@ function solve(cfg: LocalCfg): (Ids | undefined)[] {
     const s1 = byLocalStart[v + 1];
     if (s0 === s1) continue;
     const stamp = v + 1;
-    ueBlocks.length = 0;
-    ueGets.length = 0;
+    if (ueBlocks.length > 0) ueBlocks.length = 0;
+    if (ueGets.length > 0) ueGets.length = 0;
     let lastBlock = -1;
     let lastSet = -1;
     for (let k = s0; k < s1; k++) {
@@ -298,7 +298,7 @@ function solve(cfg: LocalCfg): (Ids | undefined)[] {
     if (ueGets.length === 0) continue;
 
     // Tarjan's SCCs over "b depends on its predecessor p" (p not setting v), iteratively
-    compIn.length = 0;
+    if (compIn.length > 0) compIn.length = 0;
     for (const root of ueBlocks) {
       if (visit[root] === stamp) continue;
       visit[root] = stamp;
@@ -336,7 +336,7 @@ function solve(cfg: LocalCfg): (Ids | undefined)[] {
         if (low[b] !== order[b]) continue;
         // b roots a component: pop it and compute its In once
         const cid = compIn.length;
-        members.length = 0;
+        if (members.length > 0) members.length = 0;
         let hasEntry = false;
         for (;;) {
           const x = sccStack.pop()!;
@@ -348,7 +348,7 @@ function solve(cfg: LocalCfg): (Ids | undefined)[] {
         }
         res = hasEntry ? ENTRY_IDS : null;
         merging = false;
-        buf.length = 0;
+        if (buf.length > 0) buf.length = 0;
         for (const x of members) {
           for (let k = predStart[x]; k < predStart[x + 1]; k++) {
             const p = preds[k];

@@ -9,7 +9,7 @@
 // The input is assumed valid (validate first when it may not be); inconsistencies still fail
 // with a WasmError rather than producing a wrong tree.
 
-import { Expr, pop } from '../ir/expr.js';
+import { Expr, NO_KIDS, pop } from '../ir/expr.js';
 import { Eff, Imm, O, type OpInfo } from '../ir/opcodes.js';
 import { FUNCREF, I32, NONE, single, type Type, typeOf, type ValType } from '../ir/types.js';
 import type { ConstExpr, Features, Func, GlobalType, Module, TableType } from '../ir/module.js';
@@ -103,17 +103,15 @@ class Builder {
 
   /** Takes `n` operands off the stack of the current frame (see file header). */
   take(n: number): Expr[] {
-    if (n === 0) return [];
+    if (n === 0) return NO_KIDS; // shared (frozen): a leaf allocates no array
     const f = this.frames[this.frames.length - 1];
     const kids = new Array<Expr>(n);
     let popping = false;
     for (let k = n - 1; k >= 0; k--) {
       const h = this.stE.length - 1;
       if (h < f.base) this.r.fail('type mismatch (operand stack underflow)');
-      const e = this.stE[h];
-      const t = this.stT[h];
-      this.stE.length = h;
-      this.stT.length = h;
+      const e = this.stE.pop()!; // (pop, not `length = h`: a runtime call per operand)
+      const t = this.stT.pop()!;
       if (!popping && e !== null && f.roots[f.roots.length - 1] === e) {
         f.roots.pop();
         kids[k] = e;

@@ -23,15 +23,18 @@
 // Where. At the start of -O2 and above (before `duplicate-functions` and the first cleanup),
 // so every later pass sees the constants; again after the first inline round; and from
 // inline-settle at the end, for writes the late passes removed. It is a module pass because
-// deciding "never set" needs every body.
+// deciding "never set" needs every body: the bodies are scanned as bytes (binary/scan.ts), and
+// only the functions reading a constant global are decoded, rewritten and released.
 
 import { Expr, copyConst } from '../ir/expr.js';
-import type { Module } from '../ir/module.js';
+import type { Func, Module } from '../ir/module.js';
+import { scanOps } from '../binary/scan.js';
 import { O } from '../ir/opcodes.js';
-import { forEachExpr, rewriteExprs } from '../ir/walk.js';
+import { rewriteExprs } from '../ir/walk.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 
+const GLOBAL_OPS: ReadonlySet<number> = new Set([O.global_get, O.global_set]);
 const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_const, O.f64_const, O.v128_const, O.ref_null]);
 
 export const constantGlobals: ModulePass = {
@@ -50,18 +53,24 @@ export const constantGlobals: ModulePass = {
       if (g.type.mutable && exported.has(nImp + i)) constant[i] = null;
     });
 
-    // mutable candidates must never be written; also note whether any candidate is read at all
-    let read = false;
+    // mutable candidates must never be written; also note which functions read a candidate
+    // (read from the bytes: no body is decoded for this)
+    const readers: { f: Func; globals: number[] }[] = [];
     for (const f of m.funcs) {
-      forEachExpr(cx.body(f).body, (e) => {
-        if (e.op === O.global_set && e.index >= nImp) constant[e.index - nImp] = null;
-        else if (e.op === O.global_get && e.index >= nImp && constant[e.index - nImp] !== null) read = true;
+      let reads: number[] | null = null;
+      scanOps(m, f, GLOBAL_OPS, (op, index) => {
+        if (index < nImp) return;
+        if (op === O.global_set) constant[index - nImp] = null;
+        else if (constant[index - nImp] !== null) (reads ??= []).push(index - nImp);
       });
+      if (reads !== null) readers.push({ f, globals: reads });
     }
-    if (!read) return false;
 
+    // decode and rewrite only the functions that read a global still constant
     let changed = false;
-    for (const f of m.funcs) {
+    for (const { f, globals } of readers) {
+      if (!globals.some((g) => constant[g] !== null)) continue;
+      const had = f.tree !== null;
       const root = cx.body(f);
       const touched = rewriteExprs(root.body, (e) => {
         if (e.op !== O.global_get || e.index < nImp) return e;
@@ -72,6 +81,7 @@ export const constantGlobals: ModulePass = {
         cx.changed(f);
         changed = true;
       }
+      if (!had) cx.release(f);
     }
     return changed;
   },

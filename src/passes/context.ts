@@ -120,9 +120,47 @@ export class PassContext {
    * it is decoded again — a second run would then find work this one left.
    */
   changed(f: Func): void {
+    this.changedSet.add(f);
     f.dirty = true;
     this.caches.delete(f);
     if (f.hasPops && f.tree) f.hasPops = containsPop(f.tree);
+  }
+
+  /** Functions `renumbered` and functions `changed` since `resetTracking`. */
+  private readonly renumberedSet = new Set<Func>();
+  private readonly changedSet = new Set<Func>();
+
+  /**
+   * A module pass renumbered an index space in `f` one-to-one (equal indices stay equal,
+   * different ones stay different), as dead-functions does to calls: it is re-encoded and its
+   * analyses go, but what a `bodyLocal` pass found on it still holds (see `renumberedOnly`).
+   */
+  renumbered(f: Func): void {
+    f.dirty = true;
+    this.caches.delete(f);
+    this.renumberedSet.add(f);
+  }
+
+  /**
+   * `renumbered` for a function without a tree, whose entry the pass re-encoded itself
+   * (`code`, what encoding the renumbered tree would give).
+   */
+  renumberedCode(f: Func, code: Uint8Array): void {
+    if (f.tree !== null) throw new Error('renumberedCode: the function has a tree');
+    f.code = code;
+    this.caches.delete(f);
+    this.renumberedSet.add(f);
+  }
+
+  /** Whether, since `resetTracking`, `f` was renumbered and nothing else changed it through this context. */
+  renumberedOnly(f: Func): boolean {
+    return this.renumberedSet.has(f) && !this.changedSet.has(f);
+  }
+
+  /** Forgets which functions were renumbered or changed (the runner, around each module pass). */
+  resetTracking(): void {
+    this.renumberedSet.clear();
+    this.changedSet.clear();
   }
 
   /** A module pass changed module-level tables (imports, functions, globals, types...). */

@@ -237,6 +237,7 @@ export const dce: FunctionPass = {
   name: 'dce',
   description: 'remove code that can never run (after br/return/unreachable, parents of operands that never complete)',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     if (f.hasPops) return false;
     return new Dce(cx.body(f), cx.effects(f)).run();

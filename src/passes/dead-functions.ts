@@ -15,8 +15,9 @@
 //    future opt-in flag.
 // The surviving functions are renumbered in their original order (imports stay first), and
 // every use of a function index is remapped: `call`, `return_call` and `ref.func` in the
-// remaining bodies (all bodies are decoded; only those whose indices actually change are
-// marked dirty, the others are still copied from the input bytes), exports, the start function,
+// remaining bodies (only those whose indices actually change are rewritten, the others keep
+// their bytes; one without a tree is re-encoded from its bytes directly, binary/scan.ts
+// remapFuncRefs, unless they hold unreachable code: then it is decoded), exports, the start function,
 // element segments (indices and `ref.func` items), global initializers. The name section
 // follows (see binary/names.ts remapFunctionNames): function names (subsection 1), local and
 // label names (subsections 2 and 3, keyed by function index); unknown subsections are dropped.
@@ -50,7 +51,7 @@ import type { ConstExpr, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
 import { remapFunctionNames } from '../binary/names.js';
-import { scanFuncRefs } from '../binary/scan.js';
+import { remapFuncRefs, scanFuncRefs } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 
@@ -145,11 +146,20 @@ function run(cx: PassContext, m: Module, removeImports: boolean): boolean {
       if (map[index] !== index) stale = true;
     });
     if (!stale) continue;
+    if (f.tree === null && !droppedCode[i]) {
+      // without a tree: re-encoded straight from the bytes (what decoding, remapping and
+      // encoding would give, binary/scan.ts), unless they hold code the decoder drops
+      const code = remapFuncRefs(m, f, map);
+      if (code !== null) {
+        cx.renumberedCode(f, code);
+        continue;
+      }
+    }
     const had = f.tree !== null;
     forEachExpr(cx.body(f).body, (e) => {
       if (isFuncRef(e)) e.index = map[e.index];
     });
-    cx.changed(f);
+    cx.renumbered(f);
     if (!had) cx.release(f);
   }
 

@@ -34,13 +34,20 @@
 // Where. Just before each `dead-functions` of -O2 and above.
 
 import { Expr } from '../ir/expr.js';
-import type { ConstExpr, Elem, Module } from '../ir/module.js';
+import type { ConstExpr, Elem, Func, Module } from '../ir/module.js';
 import { Imm, O, OPS } from '../ir/opcodes.js';
 import { forEachExpr } from '../ir/walk.js';
 import { NONE } from '../ir/types.js';
 import { remapIndexNames } from '../binary/names.js';
+import { scanOps } from '../binary/scan.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
+
+const REF_FUNC: ReadonlySet<number> = new Set([O.ref_func]);
+/** The instructions naming a function, table, global or element segment. */
+const INDEX_OPS: ReadonlySet<number> = new Set(OPS.flatMap((info, op) =>
+  op === O.call || op === O.return_call || op === O.ref_func || info.imm === Imm.global || info.imm === Imm.table ||
+  info.imm === Imm.tableInit || info.imm === Imm.elem || info.imm === Imm.callIndirect || info.imm === Imm.tableCopy ? [op] : []));
 
 /** Name subsections keyed by table, global and element-segment index (extended name section). */
 const TABLE_NAMES = 5;
@@ -92,9 +99,9 @@ export const deadTablesGlobals: ModulePass = {
     };
 
     // functions some ref.func names (anywhere): segments holding them must stay
+    // (bodies are read as bytes, binary/scan.ts: none is decoded unless it must be rewritten)
     const named = new Set<number>();
-    const bodies = m.funcs.map((f) => cx.body(f));
-    for (const b of bodies) forEachExpr(b.body, (e) => { if (e.op === O.ref_func) named.add(e.index); });
+    for (const f of m.funcs) scanOps(m, f, REF_FUNC, (_, index) => { named.add(index); });
     for (const g of m.globals) forEachExpr(g.init, (e) => { if (e.op === O.ref_func) named.add(e.index); });
 
     // roots
@@ -138,15 +145,15 @@ export const deadTablesGlobals: ModulePass = {
       } else {
         const i = workF.pop()!;
         if (i < nF) continue;
-        forEachExpr(bodies[i - nF].body, (e) => {
-          const imm = OPS[e.op].imm;
-          if (e.op === O.call || e.op === O.return_call || e.op === O.ref_func) markF(e.index);
-          else if (imm === Imm.global) markG(e.index);
-          else if (imm === Imm.table) markT(e.index);
-          else if (imm === Imm.tableInit) { markT(e.index); markSeg(e.index2); }
-          else if (imm === Imm.elem) markSeg(e.index);
-          else if (imm === Imm.callIndirect) markT(e.index2);
-          else if (imm === Imm.tableCopy) { markT(e.index); markT(e.index2); }
+        scanOps(m, m.funcs[i - nF], INDEX_OPS, (op, index, index2) => {
+          const imm = OPS[op].imm;
+          if (op === O.call || op === O.return_call || op === O.ref_func) markF(index);
+          else if (imm === Imm.global) markG(index);
+          else if (imm === Imm.table) markT(index);
+          else if (imm === Imm.tableInit) { markT(index); markSeg(index2); }
+          else if (imm === Imm.elem) markSeg(index);
+          else if (imm === Imm.callIndirect) markT(index2);
+          else if (imm === Imm.tableCopy) { markT(index); markT(index2); }
         });
       }
     }
@@ -169,6 +176,29 @@ export const deadTablesGlobals: ModulePass = {
     m.elems.forEach((el, k) => { liveE[k] = el.mode !== 'active' || liveT[el.table] ? 1 : 0; });
     const mapE = numbering(liveE);
 
+    // does an index of the function move (or go)?
+    const moves = (op: number, index: number, index2: number): boolean => {
+      const imm = OPS[op].imm;
+      if (imm === Imm.global) return mapG[index] !== index;
+      if (imm === Imm.table) return mapT[index] !== index;
+      if (imm === Imm.callIndirect) return mapT[index2] !== index2;
+      if (imm === Imm.tableCopy) return mapT[index] !== index || mapT[index2] !== index2;
+      if (imm === Imm.tableInit) return mapT[index] !== index || mapE[index2] !== index2;
+      if (imm === Imm.elem) return mapE[index] !== index;
+      return false;
+    };
+    // the functions to rewrite, decoded before the tables shrink (the bytes hold the old
+    // indices, which decoding types against the old index spaces)
+    const stale: { k: number; f: Func; body: Expr; had: boolean }[] = [];
+    for (let k = 0; k < m.funcs.length; k++) {
+      const f = m.funcs[k];
+      let moved = f.droppedCode;
+      if (!moved) scanOps(m, f, INDEX_OPS, (op, index, index2) => { if (moves(op, index, index2)) moved = true; });
+      if (!moved) continue;
+      const had = f.tree !== null;
+      stale.push({ k, f, body: cx.body(f), had });
+    }
+
     m.tables = m.tables.filter((_, k) => liveT[nT + k] === 1);
     m.globals = m.globals.filter((_, k) => liveG[nG + k] === 1);
     m.elems = m.elems.filter((_, k) => liveE[k] === 1);
@@ -187,9 +217,7 @@ export const deadTablesGlobals: ModulePass = {
     }
     for (const d of m.datas) remapConst(d.offset);
 
-    for (let k = 0; k < m.funcs.length; k++) {
-      const f = m.funcs[k];
-      const body = bodies[k];
+    for (const { k, f, body, had } of stale) {
       let changed = f.droppedCode; // skipped unreachable code may name a moved index
       let gone = false; // names a removed table, global or segment: only in a function that never runs
       forEachExpr(body.body, (e) => {
@@ -213,7 +241,10 @@ export const deadTablesGlobals: ModulePass = {
         f.hasPops = false;
         changed = true;
       }
-      if (changed) cx.changed(f);
+      // (renumbered one-to-one: what body-local passes found still holds, see context.ts)
+      if (gone) cx.changed(f);
+      else if (changed) cx.renumbered(f);
+      if (!had) cx.release(f);
     }
     remapIndexNames(m, TABLE_NAMES, (i) => (i < totalT ? mapT[i] : -1));
     remapIndexNames(m, GLOBAL_NAMES, (i) => (i < totalG ? mapG[i] : -1));

@@ -77,6 +77,7 @@
 import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const, v128Const } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
+import { scanOps } from '../binary/scan.js';
 import { F32, F64, I32, I64, NONE, V128, single, type Type, type ValType } from '../ir/types.js';
 import { countExprs, hasOuterPops, rewriteExprs } from '../ir/walk.js';
 import { F, effectsOf } from '../analysis/effects.js';
@@ -274,10 +275,40 @@ export const inline: ModulePass = {
       return x;
     };
 
+    // Whether the heuristics below could take callee `gi` at a site in `fi`, by what is known
+    // without decoding either: off a recursion cycle, and forced, or else within the caller
+    // limit and called once (at most REFERENCED_SINGLE_SITE_MAX_SIZE nodes when referenced) or
+    // small enough. Sizes are a byte scan's node counts but pops (binary/scan.ts), never more
+    // than the tree's (a function changed in this run has a tree: exact); the caller only grows
+    // while its sites are inlined. A caller none of whose callees could be taken is not
+    // decoded: every site would stay a call.
+    const counted = new Map<Func, { code: Uint8Array | null; instrs: number }>();
+    const NO_OPS: ReadonlySet<number> = new Set();
+    const countOf = (g: Func): number => {
+      let c = counted.get(g);
+      if (c === undefined || g.tree !== null || c.code !== g.code) {
+        c = { code: g.code, instrs: scanOps(m, g, NO_OPS, () => {}).instrs };
+        if (g.tree === null) counted.set(g, c);
+      }
+      return c.instrs;
+    };
+    const mayTake = (gi: number, fi: number): boolean => {
+      if (cg.recursive[gi] || cg.scc[gi] === cg.scc[fi]) return false;
+      if (forced[gi] === 1) return true;
+      const g = funcs[gi];
+      const n = countOf(g);
+      const callCost = 1 + m.types[g.type].params.length;
+      const tiny = n <= Math.max(ALWAYS_INLINE_SIZE, callCost);
+      if (!tiny && countOf(funcs[fi]) + n > MAX_CALLER_SIZE) return false;
+      if (cg.sites[gi] === 1 && (cg.referenced[gi] === 0 || n <= REFERENCED_SINGLE_SITE_MAX_SIZE)) return true;
+      return tiny || n <= maxSize;
+    };
+
     let changedAny = false;
     for (const fi of cg.order) {
       const f = funcs[fi];
       if (cg.callees[fi].length === 0) continue;
+      if (!cg.callees[fi].some((gi) => mayTake(gi, fi))) continue;
       const root = cx.body(f);
       let size = countExprs(root.body);
       const inLoops = callsInLoops(root);

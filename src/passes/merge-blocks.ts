@@ -158,6 +158,7 @@ export const mergeBlocks: FunctionPass = {
   name: 'merge-blocks',
   description: 'flatten nested blocks and hoist statements out of blocks used as operands',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     if (f.hasPops) return false;
     return new MergeBlocks(cx.body(f), cx.effects(f)).run();

@@ -340,5 +340,6 @@ export const optimizeInstructions: FunctionPass = {
   name: 'optimize-instructions',
   description: 'algebraic identities and strength reduction (integer, bitwise, shifts, compares, conversions, memory offsets)',
   scope: 'function',
+  bodyLocal: true,
   run: optimizeFunction,
 };

@@ -374,6 +374,7 @@ export const precompute: FunctionPass = {
   name: 'precompute',
   description: 'fold constant numeric instructions (exact wasm semantics), constant if/select/br_if conditions, and propagate constants through locals',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const frame = cx.body(f);
     let changed = false;

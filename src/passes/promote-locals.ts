@@ -343,12 +343,18 @@ function propagateCopies(cfg: LocalCfg, graph: LocalGraph): number {
   return n;
 }
 
+/** Where a step gets its structure and effects of the tree (the context's, or fresh ones). */
+interface Analyses {
+  structure(): Structure;
+  effects(): FunctionEffects;
+}
+
 // ---- 3. structured results ----------------------------------------------------------------
 
 /** Gives blocks/ifs whose every exit sets the same local a result instead (see the header). */
-function structuredResults(root: Expr, types: readonly ValType[]): number {
-  const st = new Structure(root);
-  const fx = new FunctionEffects(root);
+function structuredResults(root: Expr, types: readonly ValType[], an: Analyses): number {
+  const st = an.structure();
+  const fx = an.effects();
   fx.get(root); // memoize every node before the tree changes
   const brs = branchesByTarget([root]);
   const nops = new Set<Expr>();
@@ -522,7 +528,7 @@ function size(e: Expr, limit: number): number {
 }
 
 /** Moves pure single-use values into the if arm or loop holding their use (see the header). */
-function sinkIntoControl(root: Expr, graph: LocalGraph, embedded: boolean): number {
+function sinkIntoControl(root: Expr, graph: LocalGraph, embedded: boolean, an: Analyses): number {
   // candidates first (the local graph alone): statement sets with one get that reads only them
   const candidates: Expr[] = [];
   for (const set of graph.sets()) {
@@ -531,8 +537,8 @@ function sinkIntoControl(root: Expr, graph: LocalGraph, embedded: boolean): numb
     if (get !== null && graph.soleSet(get) === set) candidates.push(set);
   }
   if (candidates.length === 0) return 0;
-  const st = new Structure(root);
-  const fx = new FunctionEffects(root);
+  const st = an.structure();
+  const fx = an.effects();
   fx.get(root); // memoize every node before the tree changes
   const done: Expr[] = [];
   const nops = new Set<Expr>();
@@ -657,6 +663,7 @@ export const promoteLocals: FunctionPass = {
   name: 'promote-locals',
   description: 'forward locals across control flow: pops back into trees, copy propagation, block/if results, sinking into arms; then simplify-locals',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const root = cx.body(f);
     const numParams = cx.module.types[f.type].params.length;
@@ -694,12 +701,18 @@ export const promoteLocals: FunctionPass = {
         }
       }
       // 3. structured results
-      if (shape.results && structuredResults(root, types) > 0) {
+      // the context's structure and effects while the tree is as it was handed over (or as
+      // `cx.changed` last saw it), fresh ones after a step of this round changed it
+      const an: Analyses = any
+        ? { structure: () => new Structure(root), effects: () => new FunctionEffects(root) }
+        : { structure: () => cx.structure(f), effects: () => cx.effects(f) };
+      if (shape.results && structuredResults(root, types, an) > 0) {
         any = true;
         graph = null;
       }
       // 4. sinking into arms and loops
-      if (shape.control && sinkIntoControl(root, localGraph(), embedded) > 0) any = true;
+      if (shape.control && sinkIntoControl(root, localGraph(), embedded,
+        any ? { structure: () => new Structure(root), effects: () => new FunctionEffects(root) } : an) > 0) any = true;
       if (!any && !unsunk) break;
       unsunk = false;
       if (any) {

@@ -36,6 +36,13 @@ export interface FunctionPass {
   name: string;
   description: string;
   scope: 'function';
+  /**
+   * The pass reads nothing but the function's body, its signature and locals, and the options
+   * (no other function, no module table that a module pass may change): a run that changed
+   * nothing changes nothing again until the function changes, so the runner skips it then
+   * (optimize.ts, `runPasses`).
+   */
+  bodyLocal?: boolean;
   /** Rewrites one function; returns true when it changed it. */
   run(cx: PassContext, f: Func): boolean;
 }

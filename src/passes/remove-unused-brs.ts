@@ -78,8 +78,9 @@ class RemoveUnusedBrs {
   private readonly fx: FunctionEffects;
   private readonly branches: Map<Expr, Set<Expr>>;
 
-  constructor(readonly frame: Expr) {
-    this.fx = new FunctionEffects(frame);
+  /** `fx`: effects of `frame` as it is now (the context's, shared with other passes). */
+  constructor(readonly frame: Expr, fx: FunctionEffects) {
+    this.fx = fx;
     this.fx.get(frame); // computed on the tree as it is before this round changes it
     this.branches = branchesByTarget(frame.body);
   }
@@ -307,13 +308,16 @@ export const removeUnusedBrs: FunctionPass = {
   name: 'remove-unused-brs',
   description: 'remove branches to where control goes anyway; if-br to br_if, small if to select, jump threading',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     if (f.hasPops) return false;
     const frame = cx.body(f);
     let changed = false;
     for (let round = 0; round < 6; round++) {
-      if (!new RemoveUnusedBrs(frame).run()) break;
+      // (the context's effects match the tree: the round before ends with `changed`)
+      if (!new RemoveUnusedBrs(frame, cx.effects(f)).run()) break;
       changed = true;
+      cx.changed(f);
     }
     return changed;
   },

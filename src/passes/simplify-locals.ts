@@ -60,12 +60,13 @@ import { Expr, NO_KIDS } from '../ir/expr.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { NONE, single, type ValType } from '../ir/types.js';
 import { walkExecution } from '../ir/walk.js';
-import { buildLocalCfg } from '../analysis/cfg.js';
+import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
+import { Liveness } from '../analysis/liveness.js';
 import { Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import type { FunctionPass } from './registry.js';
 import { embeddedTarget } from './promote-locals.js';
-import { removeDeadSets, removeLocalWrites, removeNodes } from './redundant-set-elimination.js';
+import { removeLocalWrites, removeNodes } from './redundant-set-elimination.js';
 
 /** Rounds of (dead sets, sinking) on fresh analyses at most. */
 const MAX_ROUNDS = 4;
@@ -382,6 +383,7 @@ export const simplifyLocals: FunctionPass = {
   name: 'simplify-locals',
   description: 'sink local.set values into their single use, form local.tee at the first use, remove dead sets',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const root = cx.body(f);
     const types = cx.module.localTypes(f);
@@ -390,6 +392,7 @@ export const simplifyLocals: FunctionPass = {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // analyses: the context's on the first round, fresh ones on the rewritten tree after
       let fx: FunctionEffects;
+      let cfg: LocalCfg | null = null;
       if (round === 0) {
         fx = cx.effects(f);
         fx.get(root);
@@ -402,14 +405,19 @@ export const simplifyLocals: FunctionPass = {
       } else {
         fx = new FunctionEffects(root);
         fx.get(root);
-        if (removeDeadSets(root, types.length, numParams, fx) > 0) {
+        // (removeDeadSets, with the CFG kept for the local graph when no set goes)
+        cfg = buildLocalCfg(root, types.length);
+        const dead = new Liveness(root, { cfg, numParams }).deadSets();
+        if (dead.length > 0) {
+          removeLocalWrites(root, new Set(dead), fx);
           changed = true;
+          cfg = null;
           fx = new FunctionEffects(root);
         }
       }
       fx.get(root); // memoize before the tree changes
       const graph = round === 0 && !changed ? cx.localGraph(f)
-        : new LocalGraph(root, { cfg: buildLocalCfg(root, types.length), numParams });
+        : new LocalGraph(root, { cfg: cfg ?? buildLocalCfg(root, types.length), numParams });
       const sinker = new Sinker(root, graph, fx, types, !embeddedTarget(cx));
       sinker.run();
       if (sinker.sunk + sinker.teed === 0) break;

@@ -57,8 +57,9 @@ class Vacuum {
   /** Drops placed at the end of an arm list while making a structure void: [list, index]. */
   private pending: [Expr[], number][] = [];
 
-  constructor(readonly frame: Expr) {
-    this.fx = new FunctionEffects(frame);
+  /** `fx`: effects of `frame` as it is now (the context's, shared with other passes). */
+  constructor(readonly frame: Expr, fx: FunctionEffects) {
+    this.fx = fx;
     this.fx.get(frame); // computed on the tree as it is before this round changes it
     this.branches = branchesByTarget(frame.body);
   }
@@ -244,13 +245,17 @@ export const vacuum: FunctionPass = {
   name: 'vacuum',
   description: 'remove nops, drops of side-effect-free values, empty and trivial blocks, unused structure values',
   scope: 'function',
+  bodyLocal: true,
   run(cx, f) {
     const frame = cx.body(f);
     let changed = removeSelfCopies(frame);
     if (f.hasPops) return changed;
+    // (the context's effects must match the tree: each change is reported first)
+    if (changed) cx.changed(f);
     for (let round = 0; round < 4; round++) {
-      if (!new Vacuum(frame).run()) break;
+      if (!new Vacuum(frame, cx.effects(f)).run()) break;
       changed = true;
+      cx.changed(f);
     }
     return changed;
   },
