@@ -30,11 +30,13 @@
 // Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again.
 
 import { encodeFunctionEntry } from '../binary/encode.js';
+import type { Func } from '../ir/module.js';
 import { afterInline } from './pipeline.js';
 import { findPass, type ModulePass } from './registry.js';
 import { inline } from './inline.js';
 import { constantGlobals } from './constant-globals.js';
 import { mergeSimilarFunctions } from './merge-similar-functions.js';
+import { promoteLocals } from './promote-locals.js';
 
 /** Inline rounds at most (each one that changes something is followed by the passes after inlining). */
 const MAX_ROUNDS = 4;
@@ -60,10 +62,26 @@ export const inlineSettle: ModulePass = {
           f.dirty = false;
         }
       }
+      // what a pass changed is found by its bytes, not only by the dirty flag: the passes write
+      // large functions back as soon as they are done with them (inline.ts keeps only small
+      // callees decoded), which clears the flag — a caller the inliner grew, released at once,
+      // would otherwise miss the passes below and leave their work to a second run
+      const before = new Map<Func, Uint8Array | null>();
+      for (const f of m.funcs) before.set(f, f.code);
       if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !mergeSimilarFunctions.run(cx, m)) break;
       changed = true;
       cx.moduleChanged();
-      let touched = m.funcs.filter((f) => f.dirty);
+      let touched = m.funcs.filter((f) => f.dirty || !before.has(f) || before.get(f) !== f.code);
+      // stack code back into trees first, as at the head of the pipeline: coalesce-locals ended
+      // the previous pass over these functions by leaving values on the stack (`pop`s), and the
+      // passes that move code skip a function with pops (merge-blocks, simplify-locals, vacuum,
+      // redundant-set-elimination...) until promote-locals, late in `follow`, takes them out
+      // again — what they would have done to the code just inlined or merged was left to the
+      // last cleanup, or to a second run
+      for (const f of touched) {
+        cx.body(f);
+        if (f.hasPops && promoteLocals.run(cx, f)) cx.changed(f);
+      }
       for (const p of follow) {
         if (p.scope === 'module') {
           if (p.run(cx, m)) {
