@@ -1,11 +1,15 @@
 // inline-settle: inline rounds until the inliner finds nothing more, so that the pipeline ends
 // at a fixed point of its own inlining decisions.
 //
-// What. Runs `inline`, and when it finds nothing, `constant-globals`, and when that finds
-// nothing, `merge-similar-functions`; when one changed anything, runs what follows an inline
+// What. Runs `inline`, and when it finds nothing, `constant-globals`, then
+// `dead-tables-globals`, then `dead-arguments`, then `merge-similar-functions` (each only when
+// the ones before found nothing); when one changed anything, runs what follows an inline
 // round in the pipeline (`afterInline()` of pipeline.ts: dead-functions, then the function
-// passes down to reorder-locals) — the function passes only on the functions changed, the
-// others have been through them already — and tries again, at most MAX_ROUNDS times.
+// passes down to reorder-locals) — the function passes only on the functions changed (found
+// by their bytes: the passes write functions back as they go, which clears the dirty flag),
+// the others have been through them already, and promote-locals first on those holding pops
+// (coalesce-locals and fold-if-heads left stack code, which most of those passes skip) — and
+// tries again, at most MAX_ROUNDS times.
 //
 // Why. The inliner decides by sizes and call-site counts (inline.ts), and the passes after
 // the inline rounds keep shrinking callees (redundant-set-elimination, local-cse, the SROAs,
@@ -16,16 +20,20 @@
 // second run leaves alone. The same holds for globals: constant-globals runs early, and the
 // last write of a global can vanish much later (redundant-set-elimination finds a condition
 // constant, precompute drops the arm holding the `global.set`); a second run would turn its
-// reads into constants (fuzz 24-72). And for merge-similar-functions, which needs the final
+// reads into constants (fuzz 24-72). The same for tables and globals whose last use the
+// cleanups of a round removed (a `call_indirect` in dead code: the table's segment held its
+// functions referenced, so neither the inliner nor dead-arguments could touch them; fuzz seed 1
+// #76, #261), and for arguments the cleanups of a round made constant (a second run's
+// dead-arguments removed them; #253, #368, #410). And for merge-similar-functions, which needs the final
 // bodies: merging members that call the same function leaves that function fewer call sites,
 // and one called once is the inliner's (fuzz seed 2 #306: two members called an exported
 // function, the shared one alone calls it; a second run inlined it); it goes last in the round
 // so that only the settled bodies are compared. When nothing is left to do, this costs one
-// `inline`, one `constant-globals` and one `merge-similar-functions` pass that change nothing
-// (a call graph, scans of the bodies).
+// pass of each of the five that changes nothing (a call graph, scans of the bodies).
 //
 // Why it is sound. It only runs registered passes, each sound on its own, in an order the
-// pipeline already uses (inline or constant-globals, then what follows inlining).
+// pipeline already uses (one of the five module passes, then what follows inlining; the
+// pipeline's head also runs promote-locals before the others).
 //
 // Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again.
 
@@ -35,6 +43,8 @@ import { afterInline } from './pipeline.js';
 import { findPass, type ModulePass } from './registry.js';
 import { inline } from './inline.js';
 import { constantGlobals } from './constant-globals.js';
+import { deadArguments } from './dead-arguments.js';
+import { deadTablesGlobals } from './dead-tables-globals.js';
 import { mergeSimilarFunctions } from './merge-similar-functions.js';
 import { promoteLocals } from './promote-locals.js';
 
@@ -68,7 +78,7 @@ export const inlineSettle: ModulePass = {
       // would otherwise miss the passes below and leave their work to a second run
       const before = new Map<Func, Uint8Array | null>();
       for (const f of m.funcs) before.set(f, f.code);
-      if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !mergeSimilarFunctions.run(cx, m)) break;
+      if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !deadTablesGlobals.run(cx, m) && !deadArguments.run(cx, m) && !mergeSimilarFunctions.run(cx, m)) break;
       changed = true;
       cx.moduleChanged();
       let touched = m.funcs.filter((f) => f.dirty || !before.has(f) || before.get(f) !== f.code);
