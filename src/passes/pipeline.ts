@@ -40,6 +40,8 @@ export function afterInline(): string[] {
     'promote-locals', //              forward single-def locals across control flow, drop copies
     ...cleanup(), //                  fold what the forwarding exposed
     'coalesce-locals', //             locals never live together share an index; copies between them vanish
+    'optimize-instructions', //       operands that became the same local (a copy merged with its source):
+    //                                `select x x c`, `x ^ x`, `x == x`... (a second run folded them)
     'fold-if-heads', //               statements both arms of an if start with, once above it (stack code: after the code movers)
     'vacuum', //                      drops and nops coalescing left
     'const-hoist', //                 repeated non-immediate constants once per function (targets other than generic)
