@@ -61,3 +61,24 @@ test('the in-process wasm-opt generates the same module as the wasm-opt CLI', as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('-O3 is a fixed point on fuzz modules whose second run used to shrink them', async () => {
+  // seed 1: #76 and #261 a table whose last call_indirect an inline-settle round removed (its
+  // segment kept its functions referenced), #253, #368 and #410 arguments a round made constant;
+  // a second -O3 run removed the table, or the arguments, and inlined or folded what followed;
+  // #4, #334, #440 operands coalesce-locals made the same local (`select x x c`, `x ^ x`)
+  const { optimize } = await import('../dist/index.js');
+  const gen = new Generator();
+  try {
+    for (const index of [4, 76, 253, 261, 334, 368, 410, 440]) {
+      const input = await gen.generate(randomBytes(1, index, 4096));
+      const once = (await optimize(input, { level: 3 })).binary;
+      const twice = (await optimize(once, { level: 3 })).binary;
+      assert.ok(once.length < input.length, `#${index}: -O3 did not shrink it`);
+      assert.ok(Buffer.compare(Buffer.from(twice), Buffer.from(once)) === 0,
+        `#${index}: a second -O3 changed the output (${once.length} -> ${twice.length} bytes)`);
+    }
+  } finally {
+    gen.dispose();
+  }
+});

@@ -38,9 +38,9 @@
 // passes that move code leave functions with pops alone, so this runs when they are done.
 
 import { Expr, pop } from '../ir/expr.js';
-import { O, op } from '../ir/opcodes.js';
+import { Eff, O, OPS, op } from '../ir/opcodes.js';
 import { I32, NONE, single } from '../ir/types.js';
-import { hasOuterPops } from '../ir/walk.js';
+import { forEachExprPost, hasOuterPops } from '../ir/walk.js';
 import { effectsOf } from '../analysis/effects.js';
 import { negateFree } from './remove-unused-brs.js';
 import type { FunctionPass } from './registry.js';
@@ -112,6 +112,27 @@ function foldable(e: Expr, self: Expr): boolean {
 }
 
 /**
+ * Whether statement `h` never falls through (iterative, bottom-up): a jump (br, br_table,
+ * return, unreachable, tail call), a node with such an operand, a loop with such a root (its
+ * branches go back to its start), a block or if with such a root (both arms for an if) that
+ * no branch targets.
+ */
+function neverFallsThrough(h: Expr): boolean {
+  const nf = new Set<Expr>();
+  const targeted = new Set<Expr>();
+  const anyNf = (list: readonly Expr[]) => list.some((r) => nf.has(r));
+  forEachExprPost([h], (e) => {
+    if (e.target !== null) targeted.add(e.target);
+    if (e.targets !== null) for (const t of e.targets) targeted.add(t);
+    if ((OPS[e.op].effects & Eff.noFallThrough) !== 0 || e.kids.some((k) => nf.has(k))) nf.add(e);
+    else if (e.op === O.loop && anyNf(e.body)) nf.add(e);
+    else if (e.op === O.block && !targeted.has(e) && anyNf(e.body)) nf.add(e);
+    else if (e.op === O.if && e.alt !== null && !targeted.has(e) && anyNf(e.body) && anyNf(e.alt)) nf.add(e);
+  });
+  return nf.has(h);
+}
+
+/**
  * The folded `if` `e` made smaller where that is free. `cond` is its condition; with `onStack`
  * it is emitted as a statement before the heads and `e` reads it with a pop, else it stays an
  * operand. Returns the statement to emit for the condition (null when it stays an operand)
@@ -164,6 +185,20 @@ export const foldIfHeads: FunctionPass = {
           while (k < e.body.length && k < e.alt.length && foldable(e.body[k], e) && sameTree(e.body[k], e.alt[k])) k++;
           if (k === 0) continue;
           const cond = e.kids[0];
+          // a head that never falls through (two inlined panics: the same endless loop in both
+          // arms) ends the code: what would follow it, the rest of the if reading the waiting
+          // condition, is dead. The condition is only dropped, before the heads, as it ran
+          // before them; no pop is left behind a structure that dce (which skips stack code)
+          // would have to remove, and a second run would (after promote-locals took the pop out)
+          // (a void if only: a value of the if would be missing after the heads)
+          const end = e.type.length === 0 ? e.body.slice(0, k).findIndex((h) => neverFallsThrough(h)) : -1;
+          if (end >= 0) {
+            const drop = new Expr(O.drop, NONE, [cond]);
+            list.splice(i, 1, drop, ...e.body.slice(0, end + 1));
+            i += end + 1;
+            changed = true;
+            continue;
+          }
           const heads = e.body.slice(0, k);
           e.body = e.body.slice(k);
           e.alt = e.alt.slice(k);

@@ -25,7 +25,8 @@
 //
 // Where. After inlining and constant propagation (they expose the patterns, e.g. the i64
 // pack/unpack of the seam meeting in one function), before precompute and dead-code cleanup;
-// it is cheap enough to run again after later passes.
+// it is cheap enough to run again after later passes. Last after coalesce-locals, which can
+// make two operands one local (`select x x c`, `x ^ x`).
 
 import { Expr, f32Const, f64Const } from '../ir/expr.js';
 import { evalNumeric, isNondeterministicNaN, type Num } from '../ir/eval.js';

@@ -32,11 +32,16 @@ export function afterInline(): string[] {
     'redundant-set-elimination', //   sets of values a local already holds
     'local-cse', //                   repeated pure expressions -> one local
     ...cleanup(), //                  a second round catches what CSE and RSE exposed
+    'stack-sroa', //                  again: the values it forwarded made conditions constant, which the cleanups
+    //                                since folded (a branch gone, an if gone), and a store now reaches loads on every
+    //                                path (a second run forwarded them; the cleanup after promote-locals folds the values)
     'lower-br-table', //              a one-test br_table -> br_if + br where the target model says so (no earlier: seam-sroa
     //                                reads tables; before promote-locals: a plain br to a block can carry its result, a br_table cannot)
     'promote-locals', //              forward single-def locals across control flow, drop copies
     ...cleanup(), //                  fold what the forwarding exposed
     'coalesce-locals', //             locals never live together share an index; copies between them vanish
+    'optimize-instructions', //       operands that became the same local (a copy merged with its source):
+    //                                `select x x c`, `x ^ x`, `x == x`... (a second run folded them)
     'fold-if-heads', //               statements both arms of an if start with, once above it (stack code: after the code movers)
     'vacuum', //                      drops and nops coalescing left
     'const-hoist', //                 repeated non-immediate constants once per function (targets other than generic)
@@ -71,6 +76,7 @@ export function pipeline(level: Level): string[] {
         'constant-globals', //        globals whose only writes were in code the cleanup removed
         ...cleanup(), //              let the inlined code melt into the caller
         'inline', //                  again: callees that shrank in that cleanup now fit
+        'dead-arguments', //          arguments the cleanup above made constant (its constants fold in afterInline's cleanup)
         ...afterInline(),
         'inline-settle', //           inline rounds (each with afterInline) until the inliner finds nothing:
         //                            what the passes above shrank or made single-use, a second run would inline;

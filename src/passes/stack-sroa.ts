@@ -41,7 +41,10 @@
 // frame nobody accesses: removing them changes memory only inside the removed frames.
 //
 // Where. After inline and its cleanup (so callee stores and caller loads meet), before the
-// cleanup round that melts the forwarded values (and before seam-sroa).
+// cleanup round that melts the forwarded values (and before seam-sroa); and once more after the
+// third cleanup: the values it forwarded made conditions constant, the cleanups removed the
+// branches, and a store then reaches loads on every path (issue254, os_node: a second -O3 run
+// forwarded them).
 
 import { Expr } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
