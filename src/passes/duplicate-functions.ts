@@ -14,12 +14,10 @@
 // copies) and `inline` (fewer distinct callees, more single-call-site callees).
 
 import { encodeFunctionEntry } from '../binary/encode.js';
-import { O } from '../ir/opcodes.js';
-import { forEachExpr } from '../ir/walk.js';
-import { scanFuncRefs } from '../binary/scan.js';
 import type { Func, Module } from '../ir/module.js';
 import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
+import { forEachDirectCall } from './inline/callgraph.js';
 
 /** The bytes that define a function's behaviour: its entry (locals + code) as it would be written. */
 function entryBytes(m: Module, f: Func): Uint8Array {
@@ -49,24 +47,10 @@ export const duplicateFunctions: ModulePass = {
         else redirect.set(imported + i, canon);
       });
       if (redirect.size === 0) break;
-      let merged = false;
       // only functions that call a copy are decoded (one at a time, released after)
-      for (const f of m.funcs) {
-        let calls = false;
-        scanFuncRefs(m, f, (op, index) => {
-          if (op !== O.ref_func && redirect.has(index)) calls = true;
-        });
-        if (!calls) continue;
-        const had = f.tree !== null;
-        forEachExpr(cx.body(f).body, (e) => {
-          if (e.op !== O.call && e.op !== O.return_call) return;
-          const to = redirect.get(e.index);
-          if (to !== undefined) e.index = to;
-        });
-        cx.changed(f);
-        merged = true;
-        if (!had) cx.release(f);
-      }
+      const merged = forEachDirectCall(cx, m, (i) => redirect.has(i), (call) => {
+        call.index = redirect.get(call.index)!;
+      }, true);
       if (!merged) break;
       changed = true;
     }

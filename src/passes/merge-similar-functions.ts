@@ -59,6 +59,7 @@ import type { PassContext } from './context.js';
 import type { ModulePass } from './registry.js';
 import { DEFAULT_INLINE_MAX_SIZE } from './inline.js';
 import { effectsOf } from '../analysis/effects.js';
+import { forEachDirectCall } from './inline/callgraph.js';
 
 const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_const, O.f64_const]);
 
@@ -205,25 +206,11 @@ export const mergeSimilarFunctions: ModulePass = {
     const redirect = new Map<number, Redirect>();
     for (const mg of merges) apply(cx, m, mg, redirect);
     cx.moduleChanged();
-    if (redirect.size > 0) {
-      for (const f of m.funcs) {
-        let calls = false;
-        scanFuncRefs(m, f, (op, index) => {
-          if (op !== O.ref_func && redirect.has(index)) calls = true;
-        });
-        if (!calls) continue;
-        const had = f.tree !== null;
-        forEachExpr(cx.body(f).body, (e) => {
-          if (e.op !== O.call && e.op !== O.return_call) return;
-          const r = redirect.get(e.index);
-          if (r === undefined) return;
-          e.index = r.shared;
-          e.kids = e.kids.filter((_, i) => !r.drop[i]).concat(r.consts.map(constOf));
-        });
-        cx.changed(f);
-        if (!had) cx.release(f);
-      }
-    }
+    forEachDirectCall(cx, m, (i) => redirect.has(i), (call) => {
+      const r = redirect.get(call.index)!;
+      call.index = r.shared;
+      call.kids = call.kids.filter((_, i) => !r.drop[i]).concat(r.consts.map(constOf));
+    }, true);
     return true;
   },
 };
@@ -245,21 +232,10 @@ function keepImpureArguments(cx: PassContext, m: Module, merges: Merge[]): void 
   const drops = new Map<number, boolean[]>();
   for (const mg of merges) if (mg.drop.some((x) => x)) for (const k of mg.members) drops.set(nImp + k, mg.drop);
   if (drops.size === 0) return;
-  for (const f of m.funcs) {
-    let calls = false;
-    scanFuncRefs(m, f, (op, index) => {
-      if (op !== O.ref_func && drops.has(index)) calls = true;
-    });
-    if (!calls) continue;
-    const had = f.tree !== null;
-    forEachExpr(cx.body(f).body, (e) => {
-      if (e.op !== O.call && e.op !== O.return_call) return;
-      const drop = drops.get(e.index);
-      if (drop === undefined) return;
-      for (let i = 0; i < drop.length; i++) if (drop[i] && effectsOf(e.kids[i]).hasSideEffects()) drop[i] = false;
-    });
-    if (!had) cx.release(f);
-  }
+  forEachDirectCall(cx, m, (i) => drops.has(i), (call) => {
+    const drop = drops.get(call.index)!;
+    for (let i = 0; i < drop.length; i++) if (drop[i] && effectsOf(call.kids[i]).hasSideEffects()) drop[i] = false;
+  }, false);
 }
 
 /** Decides the parameters of a group and each member's fate; null when merging saves nothing. */

@@ -2,10 +2,12 @@
 // are referenced other than by a direct call, and the strongly connected components (recursion
 // cycles) in bottom-up order (callees before callers).
 
+import type { Expr } from '../../ir/expr.js';
 import type { ConstExpr, Module } from '../../ir/module.js';
 import { O } from '../../ir/opcodes.js';
 import { forEachExpr } from '../../ir/walk.js';
 import { scanFuncRefs } from '../../binary/scan.js';
+import type { PassContext } from '../context.js';
 
 export interface CallGraph {
   /** Per defined function (position in m.funcs): the defined callees it calls directly (positions, with repeats). */
@@ -148,4 +150,30 @@ export function buildCallGraph(m: Module): CallGraph {
     }
   }
   return { callees, sites, referenced, scc, recursive, order };
+}
+
+/**
+ * Visits every direct call (`call`, `return_call`) to a function index `callee` accepts. Only
+ * the functions making such a call are decoded (found from their bytes), one at a time; each is
+ * released after unless it was decoded before. With `rewrite`, `visit` may change the call and
+ * every visited function is marked changed. Returns whether any call was visited.
+ */
+export function forEachDirectCall(cx: PassContext, m: Module, callee: (index: number) => boolean,
+  visit: (call: Expr) => void, rewrite: boolean): boolean {
+  let any = false;
+  for (const f of m.funcs) {
+    let calls = false;
+    scanFuncRefs(m, f, (op, index) => {
+      if (op !== O.ref_func && callee(index)) calls = true;
+    });
+    if (!calls) continue;
+    any = true;
+    const had = f.tree !== null;
+    forEachExpr(cx.body(f).body, (e) => {
+      if ((e.op === O.call || e.op === O.return_call) && callee(e.index)) visit(e);
+    });
+    if (rewrite) cx.changed(f);
+    if (!had) cx.release(f);
+  }
+  return any;
 }
