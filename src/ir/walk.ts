@@ -120,6 +120,20 @@ export function branchesByTarget(roots: readonly Expr[]): Map<Expr, Set<Expr>> {
 }
 
 /**
+ * Every statement list under `roots`: `roots` itself first, then the body and else arm of each
+ * structure below, in pre-order (empty ones left out). The arrays are the tree's own, so a
+ * caller may splice them.
+ */
+export function statementLists(roots: Expr[]): Expr[][] {
+  const lists: Expr[][] = [roots];
+  forEachExpr(roots, (e) => {
+    if (e.body.length > 0) lists.push(e.body);
+    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
+  });
+  return lists;
+}
+
+/**
  * Moves every branch to label `from` onto label `to` in `branches` (as `branchesByTarget` made
  * it), rewriting the branches. Returns whether any branch moved.
  */

@@ -30,7 +30,7 @@ import { Expr } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { NONE } from '../ir/types.js';
-import { forEachExpr, rewriteExprs } from '../ir/walk.js';
+import { forEachExpr, rewriteExprs, statementLists } from '../ir/walk.js';
 import { remapFuncLocalNames } from '../binary/names.js';
 import type { FunctionPass } from './registry.js';
 
@@ -43,11 +43,7 @@ function trivial(e: Expr): boolean {
 
 /** Removes the nodes of `doomed` from every statement list of the body (they are always roots). */
 function removeRoots(frame: Expr, doomed: Set<Expr>): void {
-  const lists: Expr[][] = [frame.body];
-  forEachExpr(frame.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(frame.body);
   for (const list of lists) {
     let w = 0;
     for (let i = 0; i < list.length; i++) if (!doomed.has(list[i])) list[w++] = list[i];

@@ -36,6 +36,7 @@
 import { Expr, i32Const } from '../ir/expr.js';
 import { O, op, OPS } from '../ir/opcodes.js';
 import { I32, NONE, single } from '../ir/types.js';
+import { statementLists } from '../ir/walk.js';
 import { getTarget } from '../targets/index.js';
 import { statementsCost } from '../cost.js';
 import type { FunctionPass } from './registry.js';
@@ -124,23 +125,16 @@ export const lowerBrTable: FunctionPass = {
     const root = cx.body(f);
     const localTypes = cx.module.localTypes(f);
     let changed = false;
-    const nodes: Expr[] = [root];
-    while (nodes.length > 0) {
-      const n = nodes.pop()!;
-      for (const list of n.alt === null ? [n.body] : [n.body, n.alt]) {
-        for (let i = 0; i < list.length; i++) {
-          const e = list[i];
-          if (e.op !== O.br_table || e.kids.length !== 1) continue;
-          const roots = lower(e);
-          if (roots === null || statementsCost(target, localTypes, roots) >= statementsCost(target, localTypes, [e])) continue;
-          list.splice(i, 1, ...roots);
-          i += roots.length - 1;
-          changed = true;
-        }
+    for (const list of statementLists(root.body)) {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        if (e.op !== O.br_table || e.kids.length !== 1) continue;
+        const roots = lower(e);
+        if (roots === null || statementsCost(target, localTypes, roots) >= statementsCost(target, localTypes, [e])) continue;
+        list.splice(i, 1, ...roots);
+        i += roots.length - 1;
+        changed = true;
       }
-      for (const x of n.body) nodes.push(x);
-      if (n.alt !== null) for (const x of n.alt) nodes.push(x);
-      for (const x of n.kids) nodes.push(x);
     }
     return changed;
   },

@@ -53,7 +53,7 @@ import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const } from '../ir/exp
 import { evalNumeric, isNondeterministicNaN, type Num } from '../ir/eval.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, NONE } from '../ir/types.js';
-import { forEachExpr, rewriteExprs } from '../ir/walk.js';
+import { forEachExpr, rewriteExprs, statementLists } from '../ir/walk.js';
 import type { Func } from '../ir/module.js';
 import { ENTRY } from '../analysis/local-graph.js';
 import type { PassContext } from './context.js';
@@ -154,11 +154,7 @@ function fold(e: Expr, inPlace: () => void): Expr {
  * and ends its list.
  */
 function foldBranchStatements(frame: Expr): boolean {
-  const lists: Expr[][] = [frame.body];
-  forEachExpr(frame.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(frame.body);
   let changed = false;
   for (const list of lists) {
     let w = 0;
@@ -301,11 +297,7 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
  * its parent is a numeric instruction, a select's or if's condition. Returns whether anything changed.
  */
 function splitConstTees(frame: Expr): boolean {
-  const lists: Expr[][] = [frame.body];
-  forEachExpr(frame.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(frame.body);
   let changed = false;
   for (const list of lists) {
     for (let i = 0; i < list.length; i++) {

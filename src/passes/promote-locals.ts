@@ -89,7 +89,7 @@ import { O, op } from '../ir/opcodes.js';
 
 const I32_EQZ = op('i32.eqz');
 import { I32, NONE, single, type ValType } from '../ir/types.js';
-import { branchesByTarget, forEachExpr } from '../ir/walk.js';
+import { branchesByTarget, forEachExpr, statementLists } from '../ir/walk.js';
 import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import { type Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
@@ -227,11 +227,7 @@ function unpop(f: Func, root: Expr, numParams: number): boolean {
     f.locals.push(t);
     return numParams + f.locals.length - 1;
   };
-  const lists: Expr[][] = [root.body];
-  forEachExpr(root.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(root.body);
   let changed = false;
   for (const list of lists) if (unpopList(list, newLocal)) changed = true;
   let pops = false;

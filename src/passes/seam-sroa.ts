@@ -66,7 +66,7 @@ import { Expr, i32Const } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
 import { Eff, O, OPS, op } from '../ir/opcodes.js';
 import { I32, I64, NONE, single } from '../ir/types.js';
-import { forEachExpr, walkExecution } from '../ir/walk.js';
+import { forEachExpr, walkExecution, statementLists } from '../ir/walk.js';
 import { evalNumeric } from '../ir/eval.js';
 import { type KnownBits, knownBits } from '../analysis/known-bits.js';
 import type { FunctionEffects } from '../analysis/effects.js';
@@ -948,11 +948,7 @@ function threadFlags(cx: PassContext, f: Func): boolean {
   forEachExpr(root.body, (e) => { if (e.op === O.local_get) reads.set(e.index, (reads.get(e.index) ?? 0) + 1); });
   const fx = cx.effects(f);
   let changed = false;
-  const lists: Expr[][] = [root.body];
-  forEachExpr(root.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(root.body);
   for (const list of lists) {
     for (let i = 0; i + 1 < list.length; i++) {
       const b = list[i], iff = list[i + 1];
@@ -1065,11 +1061,7 @@ function lowerDispatch(cx: PassContext, f: Func): boolean {
   const root = cx.body(f);
   const fx = cx.effects(f);
   const found: [Expr[], number][] = [];
-  const lists: Expr[][] = [root.body];
-  forEachExpr(root.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(root.body);
   for (const list of lists) {
     list.forEach((e, i) => { if (e.op === O.br_table && e.kids.length === 1) found.push([list, i]); });
   }

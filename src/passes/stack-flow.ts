@@ -28,7 +28,7 @@
 
 import { Expr, pop } from '../ir/expr.js';
 import { O, op } from '../ir/opcodes.js';
-import { forEachExpr } from '../ir/walk.js';
+import { forEachExpr, statementLists } from '../ir/walk.js';
 import type { LocalCfg } from '../analysis/cfg.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 
@@ -73,11 +73,7 @@ const MAX_STACK_SCAN = 64;
  * and only with their single get (that removes pops). Returns the number of gets removed.
  */
 export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, numParams: number, hasPops: boolean, popsOnly = false): number {
-  const lists: Expr[][] = [root.body];
-  forEachExpr(root.body, (e) => {
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(root.body);
   // candidates by shape alone: the set, the roots in between, the root that gets it first
   const cands: { list: Expr[]; i: number; j: number; get: Expr; site: PopSite | null; consts: PopSite[] }[] = [];
   for (const list of lists) {

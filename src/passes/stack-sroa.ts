@@ -50,7 +50,7 @@ import { Expr } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
 import { O, op } from '../ir/opcodes.js';
 import { NONE } from '../ir/types.js';
-import { forEachExpr } from '../ir/walk.js';
+import { forEachExpr, statementLists } from '../ir/walk.js';
 import { effectsOf, type FunctionEffects } from '../analysis/effects.js';
 import { ENTRY, type LocalGraph } from '../analysis/local-graph.js';
 import { Slot, type Structure } from '../analysis/structure.js';
@@ -83,12 +83,7 @@ export function flattenPops(cx: PassContext, f: Func): boolean {
   if (!f.hasPops) return false;
   const body = cx.body(f);
   const fx = cx.effects(f);
-  const lists: Expr[][] = [];
-  forEachExpr([body], (e) => {
-    if (!e.isLabel()) return;
-    if (e.body.length > 0) lists.push(e.body);
-    if (e.alt !== null && e.alt.length > 0) lists.push(e.alt);
-  });
+  const lists = statementLists(body.body);
   let changed = false;
   for (const list of lists) if (flattenList(list, fx)) changed = true;
   if (!changed) return false;
