@@ -720,9 +720,14 @@ function frozenView(m: Module): View {
 
 const NO_FUNCS: ReadonlySet<Func> = new Set();
 
+/** Each view's function positions (funcTypeIn is asked once per decoded body). */
+const positions = new WeakMap<View, Map<Func, number>>();
+
 /** The type index `f` has in `view` (from its frozen code context; `f.type` may have changed since). */
 function funcTypeIn(view: View, f: Func): number {
-  const i = view.funcs.indexOf(f);
+  let pos = positions.get(view);
+  if (pos === undefined) positions.set(view, (pos = new Map(view.funcs.map((g, k) => [g, k]))));
+  const i = pos.get(f) ?? -1;
   return i < 0 ? f.type : view.ctx.funcTypes[view.ctx.funcTypes.length - view.funcs.length + i];
 }
 
