@@ -6,6 +6,9 @@ import { countExprs } from './ir/walk.js';
 import type { Func, Module } from './ir/module.js';
 import type { FuncType } from './ir/types.js';
 import { PassContext } from './passes/context.js';
+import { runFunctionGroup } from './passes/function-group.js';
+import { FunctionPool, type GroupItem } from './passes/parallel.js';
+import { availableParallelism } from 'node:os';
 import { pipeline, type Level } from './passes/pipeline.js';
 import { findPass, type FunctionPass, type Pass } from './passes/registry.js';
 import { validateModule } from './verify/validate.js';
@@ -33,6 +36,18 @@ export interface OptimizeOptions {
   assumePrivateStack?: boolean;
   /** stack-sroa: the stack-pointer global (name or index); default: the global named `__stack_pointer`. */
   stackPointerGlobal?: string;
+  /**
+   * Threads for function passes on large modules (passes/parallel.ts); default: the available
+   * cores, at most 4. The output does not depend on it.
+   */
+  jobs?: number;
+  /** With `jobs` above 1: modules with less function code than this stay on one thread (default 256 KiB). */
+  parallelMinCodeBytes?: number;
+}
+
+/** Threads when `jobs` is not given. */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 export interface PassStats {
@@ -124,6 +139,8 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
     }
     return n;
   };
+  const pool = FunctionPool.create(m, cx.options, options.jobs ?? defaultJobs(), options.parallelMinCodeBytes);
+  try {
   for (let i = 0; i < passes.length; ) {
     const p = passes[i];
     if (p.scope === 'module') {
@@ -155,37 +172,31 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
     }
     let j = i;
     while (j < passes.length && passes[j].scope === 'function') j++;
-    for (const f of m.funcs) {
-      let n = sizes.get(f) ?? countExprs(cx.body(f).body);
-      const sig = m.types[f.type];
-      let done = settled.get(f);
-      if (done !== undefined && done.sig !== sig) done = undefined;
-      for (let k = i; k < j; k++) {
-        const st = stats[k];
-        const p = passes[k] as FunctionPass;
-        st.instrsBefore += n;
-        st.instrsAfter += n;
-        if (p.bodyLocal && done?.passes.has(p.name)) continue; // a no-op on this very body before
-        const t0 = performance.now();
-        cx.body(f);
-        if (p.run(cx, f)) {
-          st.changed++;
-          cx.changed(f);
-          st.instrsAfter -= n;
-          n = countExprs(f.tree!.body);
-          st.instrsAfter += n;
-          done = undefined;
-        } else if (p.bodyLocal) {
-          (done ??= { sig, passes: new Set() }).passes.add(p.name);
-        }
-        st.ms += performance.now() - t0;
-      }
-      sizes.set(f, n);
-      if (done !== undefined) settled.set(f, done);
+    const group = passes.slice(i, j) as FunctionPass[];
+    const tallies = stats.slice(i, j);
+    // module facts the group's passes read, fixed at its start (FunctionPass.prepare)
+    cx.startGroup();
+    for (const p of group) p.prepare?.(cx);
+    const items: GroupItem[] = m.funcs.map((f) => {
+      const done = settled.get(f);
+      return { f, n: sizes.get(f) ?? -1, done: done !== undefined && done.sig === m.types[f.type] ? done.passes : undefined };
+    });
+    const results = pool !== null ? pool.runGroup(cx, m, group, items, tallies) : items.map((it) => {
+      const r = runFunctionGroup(cx, it.f, group, it.n, it.done, tallies);
+      cx.release(it.f);
+      return r;
+    });
+    for (let k = 0; k < items.length; k++) {
+      const f = items[k].f;
+      const r = results[k];
+      sizes.set(f, r.n);
+      if (r.done !== undefined) settled.set(f, { sig: m.types[f.type], passes: r.done });
       else settled.delete(f);
-      cx.release(f);
     }
     i = j;
+  }
+  } finally {
+    pool?.close();
   }
   return stats;
 }

@@ -11,6 +11,7 @@ import { decodeModule, encodeModule, codeContext, readFunctionBody, O, optimize 
 import { moduleStats } from '../dist/stats.js';
 import { readNames } from '../dist/binary/names.js';
 import { watToWasm } from '../dist/text/wat.js';
+import { offloaded } from '../dist/passes/parallel.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WEFT = join(root, 'bin', 'weft.js');
@@ -99,6 +100,21 @@ test('-O3 reaches a fixed point on every core corpus module: -O3 on its own outp
     assert.ok(Buffer.compare(Buffer.from(twice), Buffer.from(once)) === 0,
       `${f}: a second -O3 changed the output (${once.length} -> ${twice.length} bytes)`);
   }
+});
+
+test('function passes on worker threads give the output of one thread, byte for byte (-O3, -Os, every core corpus module)', async () => {
+  const files = corpusFiles().filter((f) => !f.endsWith('.component.wasm'));
+  const before = { ...offloaded };
+  for (const f of files) {
+    for (const level of [3, 's']) {
+      const one = (await optimize(readFileSync(f), { level, jobs: 1 })).binary;
+      const two = (await optimize(readFileSync(f), { level, jobs: 2, parallelMinCodeBytes: 0 })).binary;
+      assert.ok(Buffer.compare(Buffer.from(one), Buffer.from(two)) === 0, `${f} -O${level}: --jobs 2 changed the output`);
+    }
+  }
+  // the workers did run: every group with work for both threads was split
+  assert.ok(offloaded.groups - before.groups >= files.length * 2 * 3, `only ${offloaded.groups - before.groups} groups offloaded`);
+  assert.ok(offloaded.functions - before.functions >= 1000, `only ${offloaded.functions - before.functions} functions offloaded`);
 });
 
 test('-O0 output of every core corpus module is byte-identical to its input', () => {

@@ -81,14 +81,45 @@ export function scanFuncRefs(m: Module, f: Func, visit: (op: number, index: numb
  */
 export function scanOps(m: Module, f: Func, ops: ReadonlySet<number>,
   visit: (op: number, index: number, index2: number) => void): ScanResult {
-  if (f.tree !== null) {
-    let instrs = 0;
-    forEachExpr(f.tree.body, (e) => {
-      if (e.op !== O.pop) instrs++;
-      if (ops.has(e.op)) visit(e.op, e.index, e.index2);
-    });
-    return { droppedCode: f.droppedCode, instrs };
+  if (f.tree === null) {
+    // the bytes of a function without a tree are scanned once per op set: module passes scan
+    // every body each time they run (the pipelines run them a dozen times), and most bodies
+    // have not changed since the last scan (a pass that changes one gives it new bytes)
+    let c = scanned.get(f);
+    if (c === undefined || c.code !== f.code) scanned.set(f, (c = { code: f.code, byOps: new Map() }));
+    const key = opsKey(ops);
+    let hit = c.byOps.get(key);
+    if (hit === undefined) {
+      const found: number[] = [];
+      const r = scanBytes(m, f, ops, (op, index, index2) => { found.push(op, index, index2); });
+      c.byOps.set(key, (hit = { found: Int32Array.from(found), result: r }));
+    }
+    const found = hit.found;
+    for (let i = 0; i < found.length; i += 3) visit(found[i], found[i + 1], found[i + 2]);
+    return hit.result;
   }
+  let instrs = 0;
+  forEachExpr(f.tree.body, (e) => {
+    if (e.op !== O.pop) instrs++;
+    if (ops.has(e.op)) visit(e.op, e.index, e.index2);
+  });
+  return { droppedCode: f.droppedCode, instrs };
+}
+
+/** What `scanOps` found in a function's bytes, per op set (`opsKey`), while its bytes stay the same. */
+const scanned = new WeakMap<Func, { code: Uint8Array | null; byOps: Map<string, { found: Int32Array; result: ScanResult }> }>();
+
+const opsKeys = new WeakMap<ReadonlySet<number>, string>();
+/** The op set's contents as a key (passes build equal sets in separate runs). */
+function opsKey(ops: ReadonlySet<number>): string {
+  let k = opsKeys.get(ops);
+  if (k === undefined) opsKeys.set(ops, (k = [...ops].sort((a, b) => a - b).join(',')));
+  return k;
+}
+
+/** `scanOps` on the bytes (`m.source(f)`). */
+function scanBytes(m: Module, f: Func, ops: ReadonlySet<number>,
+  visit: (op: number, index: number, index2: number) => void): ScanResult {
   const src = m.source(f);
   const r = new Reader(src.bytes, src.start, src.end);
   // local declarations: groups of (count, type)

@@ -145,6 +145,7 @@ interface OptimizeFlags {
   verify?: boolean | 'strict';
   verifyTimeout?: number;
   verbose?: boolean;
+  jobs?: number;
 }
 
 async function cmdOptimize(input: string, flags: OptimizeFlags): Promise<void> {
@@ -160,7 +161,7 @@ async function cmdOptimize(input: string, flags: OptimizeFlags): Promise<void> {
       inlineMaxSize: flags.inlineMaxSize, inlineFunctions: flags.inlineFunctions,
       assumePrivateStack: flags.assumePrivateStack, stackPointerGlobal: flags.stackPointerGlobal,
       verify: flags.verify, verifyTimeoutMs: flags.verifyTimeout,
-      verifyLog: flags.verbose ? err : undefined,
+      verifyLog: flags.verbose ? err : undefined, jobs: flags.jobs,
     });
   } catch (e) {
     throw new FileError(input, e);
@@ -287,6 +288,11 @@ function sizeArg(v: string): number {
   return Number(v);
 }
 
+function jobsArg(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return Number(v);
+}
+
 function targetArg(v: string): string {
   if (!(TARGET_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError(`use one of ${TARGET_NAMES.join(', ')}.`);
   return v;
@@ -328,6 +334,8 @@ function program(): Command {
       '--verify=strict reverts those too', verifyArg)
     .option('--verify-timeout <ms>', 'with --verify: time limit of one function\'s proof (default 2000)', sizeArg)
     .option('--verbose', 'with --verify: print each verified change, and the inputs that distinguish a disproven one')
+    .option('--jobs <n>', 'threads for function passes on modules with over 256 KiB of code (default: the cores, at most 4); ' +
+      'the output does not depend on it', jobsArg)
     .option('--wat', 'write the output as WebAssembly text instead of binary')
     .option('--stats', 'print per-pass statistics (with --verify: proven/reverted/unverified, and per function) and the dropped .debug_* sections')
     .option('--json', 'with --stats: print the statistics as JSON')

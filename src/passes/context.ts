@@ -51,6 +51,28 @@ export class PassContext {
     return readFunctionBody(this.code, this.module, f);
   }
 
+  /** Module facts function passes share during one group of them (see `groupFact`). */
+  private groupFacts = new Map<string, unknown>();
+
+  /**
+   * A fact about the whole module (the stack-pointer global, what every `global.set` of a
+   * global stores...) that function passes read, computed on first use and kept until the next
+   * `startGroup`. The runner starts a group before each run of consecutive function passes and
+   * calls their `prepare` hooks, so that every function of the group sees the module as it was
+   * at the group's start, whichever thread runs it and in whatever order (see parallel.ts).
+   */
+  groupFact<T>(key: string, make: () => T): T {
+    if (this.groupFacts.has(key)) return this.groupFacts.get(key) as T;
+    const v = make();
+    this.groupFacts.set(key, v);
+    return v;
+  }
+
+  /** Forgets the `groupFact`s (the runner, at the start of each group of function passes). */
+  startGroup(): void {
+    this.groupFacts.clear();
+  }
+
   /** Returns the cached analysis `key` of `f`, computing it with `make` when absent. */
   analysis<T>(f: Func, key: string, make: () => T): T {
     let c = this.caches.get(f);
@@ -167,5 +189,6 @@ export class PassContext {
   moduleChanged(): void {
     this.code = null;
     this.caches.clear();
+    this.groupFacts.clear();
   }
 }

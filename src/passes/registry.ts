@@ -43,6 +43,12 @@ export interface FunctionPass {
    * (optimize.ts, `runPasses`).
    */
   bodyLocal?: boolean;
+  /**
+   * Computes the module facts (`PassContext.groupFact`) the pass reads, at the start of each
+   * group of function passes it is in, before any function of the group changes: then every
+   * function sees the same facts, whichever thread runs it (parallel.ts).
+   */
+  prepare?(cx: PassContext): void;
   /** Rewrites one function; returns true when it changed it. */
   run(cx: PassContext, f: Func): boolean;
 }

@@ -57,7 +57,7 @@ import { Slot, type Structure } from '../analysis/structure.js';
 import { readGlobalNames } from '../binary/names.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
-import { AddressModel, LOADS, STORES, forwardStores, hasStoreAndLoad, type Root } from './store-forwarding.js';
+import { AddressModel, LOADS, STORES, forwardStores, globalTrailingZeros, hasStoreAndLoad, type Root } from './store-forwarding.js';
 
 const I32_ADD = op('i32.add');
 const I32_SUB = op('i32.sub');
@@ -168,13 +168,9 @@ interface Frame {
   stores: Access[];
 }
 
-const SP_CACHE = new WeakMap<PassContext, number>();
-
-/** The global index of the stack pointer, or -1 (looked up once per pass context). */
+/** The global index of the stack pointer, or -1 (a `groupFact`: module passes renumber globals). */
 export function stackPointerIndex(cx: PassContext): number {
-  let sp = SP_CACHE.get(cx);
-  if (sp === undefined) SP_CACHE.set(cx, (sp = findStackPointer(cx)));
-  return sp;
+  return cx.groupFact('stackPointer', () => findStackPointer(cx));
 }
 
 function findStackPointer(cx: PassContext): number {
@@ -359,6 +355,10 @@ export const stackSroa: FunctionPass = {
   name: 'stack-sroa',
   description: 'store→load forwarding; with --assume-private-stack also removes shadow-stack frames that never escape',
   scope: 'function',
+  prepare(cx) {
+    if (cx.options.assumePrivateStack) stackPointerIndex(cx);
+    globalTrailingZeros(cx, 0);
+  },
   run(cx, f) {
     let changed = flattenPops(cx, f);
     const body = cx.body(f);

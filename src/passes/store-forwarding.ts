@@ -209,23 +209,14 @@ export class TrailingZeros {
   }
 }
 
-/** Per pass context: trailing zeros every value of each global has (see the header). */
-const GLOBAL_TZ = new WeakMap<PassContext, { count: number; tz: number[] }>();
-
 /**
  * The trailing zero bits every value of global `g` has, over the whole module: a defined i32
  * global no export reveals (so only the module writes it) starts with its initializer's and
  * keeps the minimum over every `global.set` of it, iterated to a fixed point; anything else 0.
  */
 export function globalTrailingZeros(cx: PassContext, g: number): number {
-  const m = cx.module;
-  const nImp = m.numImportedGlobals;
-  let c = GLOBAL_TZ.get(cx);
-  if (c === undefined || c.count !== nImp + m.globals.length) {
-    c = { count: nImp + m.globals.length, tz: computeGlobalTz(m) };
-    GLOBAL_TZ.set(cx, c);
-  }
-  return c.tz[g] ?? 0;
+  // a `groupFact`: the same for every function of a group of function passes
+  return cx.groupFact('globalTrailingZeros', () => computeGlobalTz(cx.module))[g] ?? 0;
 }
 
 function computeGlobalTz(m: Module): number[] {
@@ -876,6 +867,9 @@ export const storeForwarding: FunctionPass = {
   name: 'store-forwarding',
   description: 'replace loads of bytes a store wrote on every path (nothing in between) by the stored value',
   scope: 'function',
+  prepare(cx) {
+    globalTrailingZeros(cx, 0);
+  },
   run(cx, f) {
     const body = cx.body(f);
     if (!hasStoreAndLoad(body)) return false;
