@@ -6,7 +6,7 @@ import { countExprs } from './ir/walk.js';
 import type { Func, Module } from './ir/module.js';
 import type { FuncType } from './ir/types.js';
 import { PassContext } from './passes/context.js';
-import { runFunctionGroup } from './passes/function-group.js';
+import { emptyTallies, runFunctionGroup } from './passes/function-group.js';
 import { FunctionPool, type GroupItem } from './passes/parallel.js';
 import { availableParallelism } from 'node:os';
 import { pipeline, type Level } from './passes/pipeline.js';
@@ -94,6 +94,8 @@ function newPassContext(m: Module, options: OptimizeOptions): PassContext {
     target: options.target ?? 'generic',
     // -Os/-Oz: inline only what cannot grow the code (tiny callees, single sites that move)
     inlineMaxSize: options.inlineMaxSize ?? (options.level === 's' || options.level === 'z' ? 0 : undefined),
+    // -O2 merges no functions (pipeline.ts)
+    settleMerges: options.level !== 2,
     inlineFunctions: options.inlineFunctions,
     assumePrivateStack: options.assumePrivateStack,
     stackPointerGlobal: options.stackPointerGlobal,
@@ -140,6 +142,14 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
     return n;
   };
   const pool = FunctionPool.create(m, cx.options, options.jobs ?? defaultJobs(), options.parallelMinCodeBytes);
+  if (pool !== null) {
+    // module passes that re-run function passes (inline-settle) use the threads too
+    cx.runGroup = (funcs, group) => {
+      cx.startGroup();
+      for (const p of group) p.prepare?.(cx);
+      pool.runGroup(cx, m, group, funcs.map((f) => ({ f, n: -1, done: undefined })), emptyTallies(group.length));
+    };
+  }
   try {
   for (let i = 0; i < passes.length; ) {
     const p = passes[i];

@@ -11,6 +11,8 @@ import { FunctionEffects } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import { Liveness } from '../analysis/liveness.js';
 import { Structure } from '../analysis/structure.js';
+import { emptyTallies, runFunctionGroup } from './function-group.js';
+import type { FunctionPass } from './registry.js';
 
 /** Whether a `pop` node lies anywhere under `root`. */
 function containsPop(root: Expr): boolean {
@@ -35,6 +37,11 @@ export interface PassOptions {
   assumePrivateStack?: boolean;
   /** stack-sroa: the stack-pointer global (name or index); default: the global named `__stack_pointer`. */
   stackPointerGlobal?: string;
+  /**
+   * inline-settle: also try merge-similar-functions in its rounds (default true; -O2 runs
+   * without it, see pipeline.ts).
+   */
+  settleMerges?: boolean;
 }
 
 export class PassContext {
@@ -50,6 +57,22 @@ export class PassContext {
     this.code ??= codeContext(this.module);
     return readFunctionBody(this.code, this.module, f);
   }
+
+  /**
+   * Runs consecutive function passes over some functions, as the runner runs a group (each
+   * function through all of them, facts fixed at the start, on several threads when the runner
+   * has a pool); the runner installs it. Module passes that re-run function passes on the
+   * functions they changed (inline-settle) go through it.
+   */
+  runGroup: (funcs: readonly Func[], passes: readonly FunctionPass[]) => void = (funcs, passes) => {
+    this.startGroup();
+    for (const p of passes) p.prepare?.(this);
+    const tallies = emptyTallies(passes.length);
+    for (const f of funcs) {
+      runFunctionGroup(this, f, passes, -1, undefined, tallies);
+      this.release(f);
+    }
+  };
 
   /** Module facts function passes share during one group of them (see `groupFact`). */
   private groupFacts = new Map<string, unknown>();

@@ -35,12 +35,14 @@
 // pipeline already uses (one of the five module passes, then what follows inlining; the
 // pipeline's head also runs promote-locals before the others).
 //
-// Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again.
+// Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again; under -O2 without
+// merge-similar-functions (`PassOptions.settleMerges`: -O2 merges no functions, pipeline.ts).
+// The function passes of a round go through `PassContext.runGroup`: on the runner's threads.
 
 import { encodeFunctionEntry } from '../binary/encode.js';
 import type { Func } from '../ir/module.js';
 import { afterInline } from './pipeline.js';
-import { findPass, type ModulePass } from './registry.js';
+import { findPass, type FunctionPass, type ModulePass } from './registry.js';
 import { inline } from './inline.js';
 import { constantGlobals } from './constant-globals.js';
 import { deadArguments } from './dead-arguments.js';
@@ -78,7 +80,8 @@ export const inlineSettle: ModulePass = {
       // would otherwise miss the passes below and leave their work to a second run
       const before = new Map<Func, Uint8Array | null>();
       for (const f of m.funcs) before.set(f, f.code);
-      if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !deadTablesGlobals.run(cx, m) && !deadArguments.run(cx, m) && !mergeSimilarFunctions.run(cx, m)) break;
+      if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !deadTablesGlobals.run(cx, m) && !deadArguments.run(cx, m) &&
+        !(cx.options.settleMerges !== false && mergeSimilarFunctions.run(cx, m))) break;
       changed = true;
       cx.moduleChanged();
       let touched = m.funcs.filter((f) => f.dirty || !before.has(f) || before.get(f) !== f.code);
@@ -92,16 +95,24 @@ export const inlineSettle: ModulePass = {
         cx.body(f);
         if (f.hasPops && promoteLocals.run(cx, f)) cx.changed(f);
       }
-      for (const p of follow) {
+      for (let k = 0; k < follow.length; ) {
+        const p = follow[k];
         if (p.scope === 'module') {
+          for (const f of touched) cx.release(f);
           if (p.run(cx, m)) {
             cx.moduleChanged();
             const alive = new Set(m.funcs);
             touched = touched.filter((f) => alive.has(f));
           }
+          k++;
           continue;
         }
-        for (const f of touched) if (p.run(cx, f)) cx.changed(f);
+        // a run of function passes: as the runner runs a group (on its threads)
+        let j = k;
+        while (j < follow.length && follow[j].scope === 'function') j++;
+        for (const f of touched) cx.release(f);
+        cx.runGroup(touched, follow.slice(k, j) as FunctionPass[]);
+        k = j;
       }
     }
     return changed;

@@ -28,19 +28,19 @@ function runGroup(msg: Extract<ToWorker, { kind: 'group' }>): FromWorker {
   const results: NonNullable<FromWorker['results']> = [];
   const types = m.types.length;
   for (const it of msg.items) {
-    const f = m.funcs[it.index];
+    const f = m.funcs[it.func];
     const mine = emptyTallies(passes.length);
     const r = runFunctionGroup(cx, f, passes, it.n, it.done.length > 0 ? new Set(it.done) : undefined, mine);
     cx.release(f);
     if (m.types.length !== types) {
       m.types.length = types; // a new function type: the main thread runs this one again
-      results.push({ index: it.index, status: 2, n: 0, done: null });
+      results.push({ item: it.item, status: 2, n: 0, done: null });
       continue;
     }
     addTallies(tallies, mine);
     const done = r.done ? [...r.done] : null;
-    if (r.changed) results.push({ index: it.index, status: 1, n: r.n, done, code: f.code!, locals: f.locals, hasPops: f.hasPops });
-    else results.push({ index: it.index, status: 0, n: r.n, done });
+    if (r.changed) results.push({ item: it.item, status: 1, n: r.n, done, code: f.code!, locals: f.locals, hasPops: f.hasPops });
+    else results.push({ item: it.item, status: 0, n: r.n, done });
   }
   return { results, tallies };
 }

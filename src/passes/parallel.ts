@@ -47,14 +47,15 @@ export interface GroupItem {
 
 /** Messages to a worker. */
 export type ToWorker =
-  | { kind: 'group'; module: Uint8Array; passes: string[]; items: { index: number; n: number; done: string[] }[] }
+  | { kind: 'group'; module: Uint8Array; passes: string[]; items: { item: number; func: number; n: number; done: string[] }[] }
   | { kind: 'close' };
 
 /** A worker's answer to a group. */
 export interface FromWorker {
   error?: string;
   results?: {
-    index: number;
+    /** The position in the group's items. */
+    item: number;
     /** 0: unchanged, 1: changed (code, locals, hasPops set), 2: needs a new function type (run it on the main thread). */
     status: 0 | 1 | 2;
     n: number;
@@ -110,8 +111,8 @@ export class FunctionPool {
   }
 
   /**
-   * Runs the function passes `passes` over `items` (every function of the module, in order),
-   * adding to `tallies`; returns each item's result, in order.
+   * Runs the function passes `passes` over `items` (functions of the module, in module order),
+   * adding to `tallies`; returns each item's result, in order. Every function is bytes (no tree).
    */
   runGroup(cx: PassContext, m: Module, passes: readonly FunctionPass[], items: readonly GroupItem[],
     tallies: PassTally[]): GroupResult[] {
@@ -139,11 +140,13 @@ export class FunctionPool {
       for (const sh of share.slice(1)) offloaded.functions += sh.length;
       const module = encodeModule(m);
       const names = passes.map((p) => p.name);
+      const position = new Map<Func, number>();
+      m.funcs.forEach((f, k) => position.set(f, k));
       for (let w = 0; w < this.workers; w++) {
         const mine = share[w + 1].sort((a, b) => a - b);
         const msg: ToWorker = {
           kind: 'group', module, passes: names,
-          items: mine.map((i) => ({ index: i, n: items[i].n, done: items[i].done ? [...items[i].done] : [] })),
+          items: mine.map((i) => ({ item: i, func: position.get(items[i].f)!, n: items[i].n, done: items[i].done ? [...items[i].done] : [] })),
         };
         this.lanes[w].port.postMessage(msg);
       }
@@ -179,9 +182,9 @@ export class FunctionPool {
         if (reply.error) throw new Error(`worker: ${reply.error}`);
         addTallies(tallies, reply.tallies!);
         for (const r of reply.results!) {
-          const f = items[r.index].f;
+          const f = items[r.item].f;
           if (r.status === 2) {
-            redo.push(r.index);
+            redo.push(r.item);
             continue;
           }
           if (r.status === 1) {
@@ -193,7 +196,7 @@ export class FunctionPool {
             f.tree = null;
             cx.forget(f);
           }
-          results[r.index] = { n: r.n, done: r.done ? new Set(r.done) : undefined, changed: r.status === 1 };
+          results[r.item] = { n: r.n, done: r.done ? new Set(r.done) : undefined, changed: r.status === 1 };
         }
       }
     }

@@ -60,7 +60,15 @@ export function pipeline(level: Level): string[] {
       return [...cleanup(), 'dead-locals', 'reorder-locals'];
     default: {
       // -O2/-O3/-Os/-Oz: whole-module work first, then cleanup rounds (-Os/-Oz: the same passes;
-      // the inliner then takes only callees that cannot grow the code, see optimize.ts)
+      // the inliner then takes only callees that cannot grow the code, see optimize.ts). -O2
+      // merges no similar functions: that trades speed (a thunk's frame, extra arguments at every
+      // call) for size, and its rounds cost a third of -O2's time on large modules (a merge
+      // changes every caller of the members, which inline-settle cleans up again); wasm-opt
+      // runs its merge-similar-functions only when shrinking
+      const merge = level === 2 ? [] : [
+        'merge-similar-functions', // what inline-settle left when it ran out of rounds (else nothing)
+        'dead-functions', //          members whose calls all moved to the shared function
+      ];
       return [
         'promote-locals', //          pops back into trees first, so every later pass (and the inliner's sizes) sees trees
         'constant-globals', //        reads of never-changing globals become constants (folded by cleanup)
@@ -83,8 +91,8 @@ export function pipeline(level: Level): string[] {
         //                            then constant-globals again (writes the passes above removed), then
         //                            merge-similar-functions (bodies equal but for constants -> one function
         //                            taking them; the bodies are final then), which can leave callees single-use
-        'merge-similar-functions', // what inline-settle left when it ran out of rounds (else nothing)
-        'dead-functions', //          members whose calls all moved to the shared function
+        //                            (not under -O2)
+        ...merge,
       ];
     }
   }
