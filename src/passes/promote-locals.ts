@@ -30,9 +30,19 @@
 //     followed by a few roots that neither touch $x, nor branch, nor conflict with v) gets a
 //     result instead: `(local.set $x (block (result t) ... v))`, each `br` carrying its `v`.
 //     n sets become one, which simplify-locals can then sink into its use. An exit that does
-//     not write $x yields its current value (`local.get $x`, which precompute folds when a
-//     constant set before the structure is all that reaches it): done when the n sets outnumber
-//     the one set plus the gets added. A fall-through exit ending with an if one of whose arms
+//     not write $x yields its current value: the constant the tree shows $x holding there (a
+//     `local.set $x (const)` found walking back and up through enclosing blocks, if arms and
+//     loops that do not write $x, or a declared local's initial zero), else `local.get $x`.
+//     Conditional exits of a block (`br_if`, `br_table` entries) cannot carry the value, so
+//     they go to a landing instead: the block's body is wrapped in a new block, they branch to
+//     its end, where their value of $x is yielded (`(block $b (result t) (block $land ...body...
+//     (br $b v)) c)`); exits with different values need one landing each (two at most). Done
+//     when fewer local ops remain — the n sets become one set, plus a get per exit or landing
+//     yielding `local.get`; a constant set read only after the structure dies; the one set
+//     left goes too when its single read starts a root right after the structure (stack flow
+//     at the end) — and the other instructions added (constants yielded, landing blocks, their
+//     `br`s) are no more than the local ops saved (fewer, with landings: gale mutex_unlock's
+//     and os_node's flag and status locals; two landings rarely pay). A fall-through exit ending with an if one of whose arms
 //     never falls through (an inlined panic's endless loop) first gets the other arm's roots
 //     after the if, `(if c (then A) (else B))` -> `(if (i32.eqz c) (then B)) A`, so that the
 //     sets at A's end are the exit's. Liftoff-like
@@ -65,9 +75,17 @@
 //     that exit's value, and what ran after the write could neither observe the local nor
 //     leave elsewhere, nor change or be changed by the value (it commutes); yielding the value
 //     at the exit and writing the local right after the structure changes nothing anyone can
-//     see. Branches to the structure must all be plain `br` (a br_if or br_table would need a
-//     value on every edge). A `local.get $x` yielded at an exit reads the value $x holds there,
-//     which the set after the structure writes back unchanged. Moving A after the if runs it
+//     see. Plain `br`s carry the value. A br_if or br_table cannot (it would need one on every
+//     edge), so it is retargeted to a landing block whose end only such branches reach (the
+//     body's own fall-through now leaves with a `br` past the landing), after which their value
+//     is yielded: they leave at the same point as before, to the same place, now with the value.
+//     A `local.get $x` yielded at an exit or a landing reads the value $x holds there, which the
+//     set after the structure writes back unchanged. A constant yielded is the value $x holds
+//     at that exit: the constant set found walking back is the last write of $x on every path
+//     to it (the roots passed do not write $x, nor do the enclosing loops, whose back edges
+//     could otherwise bring another value, nor an if's condition; a block's body starts only
+//     after what precedes the block; a declared local not written since the entry holds
+//     zero). Moving A after the if runs it
 //     exactly when it ran before: the other arm never reaches the if's end, and no branch
 //     targets the if (A's branches would otherwise leave a label A is no longer in).
 //  4. The get's only definition is the set, the set reaches only that get, and the value has
@@ -83,13 +101,13 @@
 // and removes what the promotions expose (so a second -O3 finds nothing more to do).
 // coalesce-locals comes last.
 
-import { Expr } from '../ir/expr.js';
+import { Expr, copyConst, f32Const, f64Const, i32Const, i64Const } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
 import { O, op } from '../ir/opcodes.js';
 
 const I32_EQZ = op('i32.eqz');
-import { I32, NONE, single, type ValType } from '../ir/types.js';
-import { branchesByTarget, forEachExpr, statementLists } from '../ir/walk.js';
+import { F32, F64, I32, I64, NONE, single, type ValType } from '../ir/types.js';
+import { branchesByTarget, forEachExpr, hasOuterPops, statementLists } from '../ir/walk.js';
 import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import { type Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
@@ -348,7 +366,8 @@ interface Analyses {
 // ---- 3. structured results ----------------------------------------------------------------
 
 /** Gives blocks/ifs whose every exit sets the same local a result instead (see the header). */
-function structuredResults(root: Expr, types: readonly ValType[], an: Analyses): number {
+function structuredResults(root: Expr, types: readonly ValType[], numParams: number, an: Analyses,
+  graph: () => LocalGraph): number {
   const st = an.structure();
   const fx = an.effects();
   fx.get(root); // memoize every node before the tree changes
@@ -367,52 +386,60 @@ function structuredResults(root: Expr, types: readonly ValType[], an: Analyses):
     const idx = list.indexOf(e);
     if (idx < 0) continue;
     // exits: the list, where the exit is (the br's index, or the list's length for the
-    // fall-through), the br (null for the fall-through), and the locals it could yield
-    const exits: { list: Expr[]; end: number; br: Expr | null; sets: Map<number, number> }[] = [];
+    // fall-through), the br (null for the fall-through), the structure whose body or arm the
+    // list is, and the locals it could yield
+    const exits: Exit[] = [];
+    // conditional exits (br_if, br_table: a block only), which reach the end through a landing
+    const conds: Expr[] = [];
     let ok = true;
     const fallThrough = (body: Expr[] | null): void => {
       if (!ok) return;
       if (body === null || body.length === 0) { ok = false; return; }
       if (fx.get(body[body.length - 1]).noFallThrough) return; // no exit here
       if (unnestTail(body, fx, brs)) n++;
-      exits.push({ list: body, end: body.length, br: null, sets: new Map() });
+      exits.push({ list: body, end: body.length, br: null, owner: e, sets: new Map() });
     };
     fallThrough(e.body);
     if (e.op === O.if) fallThrough(e.alt);
     const targeting = brs.get(e);
     if (ok && targeting !== undefined) {
       for (const br of targeting) {
-        if (br.op !== O.br || !st.has(br)) { ok = false; break; }
+        const conditional = br.op === O.br_if || br.op === O.br_table;
+        if (!(br.op === O.br || (conditional && e.op === O.block)) || !st.has(br)) { ok = false; break; }
         const bl = st.list(br);
         const bk = st.slot(br);
         if (bl === null || (bk !== Slot.body && bk !== Slot.alt)) { ok = false; break; }
         const bi = bl.indexOf(br);
         if (bi < 0) { ok = false; break; }
-        exits.push({ list: bl, end: bi, br, sets: new Map() });
+        if (conditional) conds.push(br);
+        else exits.push({ list: bl, end: bi, br, owner: st.parent(br)!, sets: new Map() });
       }
     }
-    if (!ok || exits.length < 2) continue;
+    if (!ok || exits.length + conds.length < 2 || exits.length === 0) continue;
     for (const ex of exits) trailingSets(ex.list, ex.end, fx, ex.sets);
-    // the local written at most exits; an exit that does not write it yields its current value
-    // (`local.get`), so n writes become one set plus a get per such exit: worth it when that is
-    // fewer (ties: a local set to a constant just before the structure, which the get then folds to)
-    let x = -1;
-    let best = 0;
+    // the local written at most exits. An exit that does not write it yields its current value:
+    // a constant when one is known there (knownValue), else `local.get`; conditional exits
+    // with the same such value share a landing (a block around the body ending in that value).
+    // Worth it when fewer local ops remain (the n sets become one set, plus a get per exit
+    // yielding an unknown value; a constant set no one else reads dies) and the code does not
+    // grow beyond the local ops saved.
     const counts = new Map<number, number>();
     for (const ex of exits) for (const l of ex.sets.keys()) counts.set(l, (counts.get(l) ?? 0) + 1);
+    let plan: Plan | null = null;
     for (const [cand, have] of counts) {
-      const gain = 2 * (have - 1 - (exits.length - have)) + (constBefore(list, idx, cand) ? 1 : 0);
-      if (gain > best) { best = gain; x = cand; }
+      const p = planFor(e, list, idx, cand, have, exits, conds, st, fx, types, numParams, graph);
+      if (p !== null && (plan === null || p.score > plan.score)) plan = p;
     }
-    if (x < 0 || best < 2) continue;
+    if (plan === null) continue;
+    const x = plan.x;
     const t = types[x];
-    for (const ex of exits) {
+    for (let k = 0; k < exits.length; k++) {
+      const ex = exits[k];
       const at = ex.sets.get(x);
       if (at === undefined) {
-        const get = new Expr(O.local_get, single(types[x]));
-        get.index = x;
-        if (ex.br === null) ex.list.push(get);
-        else ex.br.kids = [get];
+        const v = plan.yields[k];
+        if (ex.br === null) ex.list.push(v);
+        else ex.br.kids = [v];
         continue;
       }
       const set = ex.list[at];
@@ -429,6 +456,7 @@ function structuredResults(root: Expr, types: readonly ValType[], an: Analyses):
     }
     e.type = single(t);
     e.index = -1;
+    if (plan.landings.length > 0) addLandings(e, plan.landings, exits.some((ex) => ex.br === null));
     const set = new Expr(O.local_set, NONE, [e]);
     set.index = x;
     list[idx] = set;
@@ -438,16 +466,224 @@ function structuredResults(root: Expr, types: readonly ValType[], an: Analyses):
   return n;
 }
 
-/** Whether one of the few roots before `list[idx]` sets local `x` to a constant. */
-function constBefore(list: Expr[], idx: number, x: number): boolean {
-  for (let t = idx - 1; t >= 0 && t >= idx - MAX_TRAILING; t--) {
-    const r = list[t];
-    if (r.op === O.local_set && r.index === x) {
-      const v = r.kids[0].op;
-      return v === O.i32_const || v === O.i64_const || v === O.f32_const || v === O.f64_const;
+interface Exit {
+  list: Expr[];
+  end: number;
+  br: Expr | null;
+  owner: Expr;
+  sets: Map<number, number>;
+}
+
+interface Plan {
+  x: number;
+  score: number;
+  /** What each exit without a set of x yields (by index in the exits). */
+  yields: Expr[];
+  /** Landings, innermost last: the value and the conditional branches that reach it. */
+  landings: { value: Expr; branches: Expr[] }[];
+}
+
+/** The cost and the rewrite of giving `e` the value of local `x` as its result (see structuredResults). */
+function planFor(e: Expr, list: Expr[], idx: number, x: number, have: number, exits: Exit[], conds: Expr[],
+  st: Structure, fx: FunctionEffects, types: readonly ValType[], numParams: number, graph: () => LocalGraph): Plan | null {
+  let savedOps = have - 1; // the sets at the exits go, one set after the structure comes
+  let added = 0; // other instructions the rewrite adds
+  const consts = new Set<Expr>(); // constant sets that provide a yielded value
+  const yields: Expr[] = [];
+  for (const ex of exits) {
+    if (ex.sets.has(x)) { yields.push(null as unknown as Expr); continue; }
+    const c = knownValue(ex.list, ex.end, ex.owner, x, st, fx, types, numParams);
+    if (c !== null) {
+      yields.push(copyConst(c.value));
+      if (c.set !== null) consts.add(c.set);
+      added++;
+    } else {
+      const get = new Expr(O.local_get, single(types[x]));
+      get.index = x;
+      yields.push(get);
+      savedOps--;
     }
   }
+  const groups = new Map<string, { value: Expr; branches: Expr[] }>();
+  for (const br of conds) {
+    const c = fx.get(br).writesLocal(x) ? null
+      : knownValue(st.list(br)!, st.list(br)!.indexOf(br), st.parent(br)!, x, st, fx, types, numParams);
+    const key = c === null ? 'get' : `${c.value.op}:${String(c.value.value)}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      let value: Expr;
+      if (c === null) {
+        value = new Expr(O.local_get, single(types[x]));
+        value.index = x;
+        savedOps--;
+      } else {
+        value = copyConst(c.value);
+        added++;
+      }
+      groups.set(key, (g = { value, branches: [] }));
+    }
+    if (c !== null && c.set !== null) consts.add(c.set);
+    g.branches.push(br);
+  }
+  if (groups.size > 0) {
+    // a block per landing, a `br` out of each but the outermost, and one ending the body
+    // when it falls through
+    const fallsThrough = exits.some((ex) => ex.br === null);
+    added += 2 * groups.size - 1 + (fallsThrough ? 1 : 0);
+  }
+  if (groups.size > MAX_LANDINGS) return null;
+  // constant sets read only after the structure die: their value is yielded where needed
+  for (const c of consts) {
+    const gets = readsOf(graph(), c);
+    let dead = gets !== null && gets.size > 0;
+    if (gets !== null) for (const g of gets) {
+      if (!st.has(g)) { dead = false; break; }
+      let r = g;
+      while (st.has(r) && st.parent(r) !== null && st.list(r) !== list) r = st.parent(r)!;
+      if (st.list(r) !== list || list.indexOf(r) <= idx) { dead = false; break; }
+    }
+    if (dead) { savedOps++; added -= 1; }
+  }
+  // the one set left and a single get right after the structure become stack flow (coalesce-locals)
+  if (groups.size > 0 && flowsAfter(e, list, idx, x, exits, consts, st, graph())) savedOps += 2;
+  // with landings, only when the code gets smaller too
+  if (savedOps < 1 || added > savedOps || (groups.size > 0 && added >= savedOps)) return null;
+  // prefer the local saving the most; then one read once after (its set then sinks or stays
+  // on the stack)
+  const score = 4 * (savedOps - added) + 2 * savedOps - added;
+  return { x, score, yields, landings: [...groups.values()] };
+}
+
+/**
+ * Whether the only read of `x` after the rewrite would be the first instruction of a root
+ * following `e` in its list, with only statements in between (the set of `e` then stays on
+ * the stack: stack-flow.ts).
+ */
+function flowsAfter(e: Expr, list: Expr[], idx: number, x: number, exits: Exit[], consts: Set<Expr>,
+  st: Structure, graph: LocalGraph): boolean {
+  const reads = new Set<Expr>();
+  for (const ex of exits) {
+    const at = ex.sets.get(x);
+    if (at === undefined) continue;
+    const gets = readsOf(graph, ex.list[at]);
+    if (gets === null) return false;
+    for (const g of gets) reads.add(g);
+  }
+  for (const c of consts) {
+    const gets = readsOf(graph, c);
+    if (gets === null) return false;
+    for (const g of gets) reads.add(g);
+  }
+  if (reads.size !== 1) return false;
+  const g = [...reads][0];
+  for (let j = idx + 1; j < list.length; j++) {
+    const r = list[j];
+    if (firstLeaf(r) === g) return graph.countSets(g) >= 1 && st.has(g);
+    if (r.type.length > 0 || hasOuterPops(r)) return false;
+  }
   return false;
+}
+
+/** The gets `set` reaches, or null for a set the graph does not know (made after it was built). */
+function readsOf(graph: LocalGraph, set: Expr): ReadonlySet<Expr> | null {
+  try {
+    return graph.setGets(set);
+  } catch {
+    return null;
+  }
+}
+
+/** Landings per structure at most. */
+const MAX_LANDINGS = 2;
+/** Roots looked at backwards for the value a local holds at a position. */
+const MAX_SCAN = 32;
+
+const CONSTS = new Set<number>([O.i32_const, O.i64_const, O.f32_const, O.f64_const]);
+
+/**
+ * The constant local `x` holds when control is before `list[end]` (`list` being a body or arm
+ * of `owner`), when the tree shows one: walking back over the roots before it, and up through
+ * the enclosing blocks, loops (not writing x) and if arms (after the condition), a
+ * `local.set x (const)` (returned with the set) or the function's entry (a declared local
+ * holds zero; returned with set null). Null when unknown.
+ */
+function knownValue(list: Expr[], end: number, owner: Expr, x: number, st: Structure, fx: FunctionEffects,
+  types: readonly ValType[], numParams: number): { value: Expr; set: Expr | null } | null {
+  let l = list;
+  let i = end;
+  let o = owner;
+  let budget = MAX_SCAN;
+  for (;;) {
+    for (let t = i - 1; t >= 0; t--) {
+      if (--budget < 0) return null;
+      const r = l[t];
+      if (r.op === O.local_set && r.index === x) return CONSTS.has(r.kids[0].op) ? { value: r.kids[0], set: r } : null;
+      if (fx.get(r).writesLocal(x)) return null;
+    }
+    if (o === st.root) {
+      if (x < numParams) return null;
+      const z = zero(types[x]);
+      return z === null ? null : { value: z, set: null };
+    }
+    if (o.op === O.loop) {
+      if (fx.get(o).writesLocal(x)) return null;
+    } else if (o.op === O.if) {
+      if (fx.get(o.kids[0]).writesLocal(x)) return null;
+    } else if (o.op !== O.block) return null;
+    if ((o.op !== O.if && o.kids.length > 0) || !st.has(o)) return null;
+    const k = st.slot(o);
+    if (k !== Slot.body && k !== Slot.alt) return null;
+    const up = st.list(o);
+    const p = st.parent(o);
+    if (up === null || p === null) return null;
+    i = up.indexOf(o);
+    if (i < 0) return null;
+    l = up;
+    o = p;
+  }
+}
+
+function zero(t: ValType): Expr | null {
+  switch (t) {
+    case I32: return i32Const(0);
+    case I64: return i64Const(0n);
+    case F32: return f32Const(0);
+    case F64: return f64Const(0n);
+    default: return null;
+  }
+}
+
+/**
+ * Wraps the body of block `e` (which now has a result) in one block per landing: the
+ * conditional branches of a landing go to its block, after whose end the landing's value
+ * is yielded (`br` to `e`, or the fall-through for the outermost); the body's own
+ * fall-through value leaves with a `br` to `e`.
+ */
+function addLandings(e: Expr, landings: { value: Expr; branches: Expr[] }[], fallsThrough: boolean): void {
+  let inner = e.body;
+  if (fallsThrough) {
+    const last = inner[inner.length - 1];
+    const br = new Expr(O.br, NONE, [last]);
+    br.target = e;
+    inner[inner.length - 1] = br;
+  }
+  for (let k = landings.length - 1; k >= 0; k--) {
+    const { value, branches } = landings[k];
+    const pad = new Expr(O.block, NONE);
+    pad.index = -1;
+    pad.body = inner;
+    for (const br of branches) {
+      if (br.target === e) br.target = pad;
+      if (br.targets !== null) br.targets = br.targets.map((t) => (t === e ? pad : t));
+    }
+    let tail = value;
+    if (k > 0) {
+      tail = new Expr(O.br, NONE, [value]);
+      tail.target = e;
+    }
+    inner = [pad, tail];
+  }
+  e.body = inner;
 }
 
 /**
@@ -702,7 +938,7 @@ export const promoteLocals: FunctionPass = {
       const an: Analyses = any
         ? { structure: () => new Structure(root), effects: () => new FunctionEffects(root) }
         : { structure: () => cx.structure(f), effects: () => cx.effects(f) };
-      if (shape.results && structuredResults(root, types, an) > 0) {
+      if (shape.results && structuredResults(root, types, numParams, an, localGraph) > 0) {
         any = true;
         graph = null;
       }

@@ -459,17 +459,16 @@
     (local.get $x))
   ;; CHECK: (func $no_result_br_if (param i32 i32) (result i32)
   ;; CHECK:   (local i32)
-  ;; CHECK:   (block $B0
-  ;; CHECK:     (local.set 2
-  ;; CHECK:       (i32.const 1))
-  ;; CHECK:     (br_if $B0
-  ;; CHECK:       (local.get 0))
-  ;; CHECK:     (local.set 2
-  ;; CHECK:       (i32.const 2)))
   ;; CHECK:   (i32.store
   ;; CHECK:     (local.get 1)
   ;; CHECK:     (i32.const 0))
-  ;; CHECK:   (local.get 2))
+  ;; CHECK:   (block $B0 (result i32)
+  ;; CHECK:     (block $B1
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (local.get 0))
+  ;; CHECK:       (br $B0
+  ;; CHECK:         (i32.const 2)))
+  ;; CHECK:     (i32.const 1)))
 
   ;; three exits write $x, one does not: that one yields the value $x holds (the constant set
   ;; before the block, for precompute to fold), and the three sets become one
@@ -584,5 +583,192 @@
   ;; CHECK:           (br $B3)))))
   ;; CHECK:   (call 1
   ;; CHECK:     (i32.const 3))
+  ;; CHECK:   (local.get 2))
+
+  ;; conditional exits (br_if) leave while $x still holds the constant set before the block:
+  ;; they go to a landing block after which that constant is yielded; the fall-through's set
+  ;; becomes the block's value, the constant set dies, and the block sinks into the read
+  (func $result_br_if_landing (param i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.const 2989))
+    (block $b
+      (br_if $b (i32.load8_u (local.get 0)))
+      (call $log (i32.const 1))
+      (br_if $b (local.get 1))
+      (call $log (i32.const 2))
+      (local.set $x (i32.const 10)))
+    (local.get $x))
+  ;; CHECK: (func $result_br_if_landing (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0 (result i32)
+  ;; CHECK:     (block $B1
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (i32.load8_u
+  ;; CHECK:           (local.get 0)))
+  ;; CHECK:       (call 1
+  ;; CHECK:         (i32.const 1))
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (local.get 1))
+  ;; CHECK:       (call 1
+  ;; CHECK:         (i32.const 2))
+  ;; CHECK:       (br $B0
+  ;; CHECK:         (i32.const 10)))
+  ;; CHECK:     (i32.const 2989)))
+
+  ;; br_table entries to the block (a struct-return dispatch): the landing takes them; the
+  ;; other exits write $x (a constant each), and $x is read after a store of another value
+  (func $result_br_table_landing (param i32 i32)
+    (local $x i32)
+    (local.set $x (i32.const -22))
+    (block $b
+      (block $c
+        (block $d
+          (block $e
+            (br_table $b $d $c $e $b (local.get 1)))
+          (call $log (i32.const 3))
+          (local.set $x (i32.const 7))
+          (br $b))
+        (call $log (i32.const 1))
+        (local.set $x (i32.const -1))
+        (br $b))
+      (call $log (i32.const 2))
+      (local.set $x (i32.const 0)))
+    (i32.store offset=4 (local.get 0) (local.get 1))
+    (i32.store (local.get 0) (local.get $x)))
+  ;; CHECK: (func $result_br_table_landing (param i32 i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (block $B0 (result i32)
+  ;; CHECK:       (block $B1
+  ;; CHECK:         (block $B2
+  ;; CHECK:           (block $B3
+  ;; CHECK:             (block $B4
+  ;; CHECK:               (br_table $B1 $B3 $B2 $B4 $B1
+  ;; CHECK:                 (local.get 1)))
+  ;; CHECK:             (call 1
+  ;; CHECK:               (i32.const 3))
+  ;; CHECK:             (br $B0
+  ;; CHECK:               (i32.const 7)))
+  ;; CHECK:           (call 1
+  ;; CHECK:             (i32.const 1))
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const -1)))
+  ;; CHECK:         (call 1
+  ;; CHECK:           (i32.const 2))
+  ;; CHECK:         (br $B0
+  ;; CHECK:           (i32.const 0)))
+  ;; CHECK:       (i32.const -22)))
+  ;; CHECK:   (i32.store offset=4
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 1))
+  ;; CHECK:   (i32.store
+  ;; CHECK:     (local.get 0)
+  ;; CHECK:     (local.get 2)))
+
+  ;; NOT: two landings would be needed (a branch out of the loop while $x still holds its
+  ;; initial zero, branches after $x was set to -1): two blocks, two constants and two `br`s
+  ;; cost more than the three local ops they save
+  (func $no_two_landings (param i32 i32) (result i32)
+    (local $x i32)
+    (block $b
+      (loop $l
+        (br_if $b (i32.eqz (local.get 1)))
+        (local.set 1 (i32.add (local.get 1) (i32.const -1)))
+        (br_if $l (i32.load (local.get 1))))
+      (local.set $x (i32.const -1))
+      (br_if $b (i32.load8_u (local.get 0)))
+      (br_if $b (i32.load8_u offset=1 (local.get 0)))
+      (br_if $b (i32.load8_u offset=2 (local.get 0)))
+      (local.set $x (call $imp (local.get 0))))
+    (local.get $x))
+  ;; CHECK: (func $no_two_landings (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (loop $B1
+  ;; CHECK:       (br_if $B0
+  ;; CHECK:         (i32.eqz
+  ;; CHECK:           (local.get 1)))
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.add
+  ;; CHECK:           (local.get 1)
+  ;; CHECK:           (i32.const -1)))
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (i32.load
+  ;; CHECK:           (local.get 1))))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const -1))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (i32.load8_u
+  ;; CHECK:         (local.get 0)))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (i32.load8_u offset=1
+  ;; CHECK:         (local.get 0)))
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (i32.load8_u offset=2
+  ;; CHECK:         (local.get 0)))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (call 0
+  ;; CHECK:         (local.get 0))))
+  ;; CHECK:   (local.get 2))
+
+  ;; NOT: at the conditional exit $x holds a value loaded from memory (no constant to yield):
+  ;; the landing would read $x, one set would become one set plus a get
+  (func $no_landing_unknown_value (param i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.load (local.get 0)))
+    (block $b
+      (br_if $b (local.get 1))
+      (call $log (i32.const 1))
+      (local.set $x (i32.const 10)))
+    (call $log (local.get $x))
+    (local.get $x))
+  ;; CHECK: (func $no_landing_unknown_value (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (i32.load
+  ;; CHECK:       (local.get 0)))
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (br_if $B0
+  ;; CHECK:       (local.get 1))
+  ;; CHECK:     (call 1
+  ;; CHECK:       (i32.const 1))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const 10)))
+  ;; CHECK:   (call 1
+  ;; CHECK:     (local.get 2))
+  ;; CHECK:   (local.get 2))
+
+  ;; NOT: a loop on the way up writes $x, so the constant set before it is not what the
+  ;; branch sees
+  (func $no_landing_loop_writes (param i32 i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.const 7))
+    (block $b
+      (loop $l
+        (local.set $x (i32.load (local.get 0)))
+        (br_if $b (local.get 1))
+        (local.set 1 (i32.add (local.get 1) (i32.const -1)))
+        (br_if $l (local.get 1)))
+      (local.set $x (i32.const 10)))
+    (local.get $x))
+  ;; CHECK: (func $no_landing_loop_writes (param i32 i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (local.set 2
+  ;; CHECK:     (i32.const 7))
+  ;; CHECK:   (block $B0
+  ;; CHECK:     (loop $B1
+  ;; CHECK:       (local.set 2
+  ;; CHECK:         (i32.load
+  ;; CHECK:           (local.get 0)))
+  ;; CHECK:       (br_if $B0
+  ;; CHECK:         (local.get 1))
+  ;; CHECK:       (local.set 1
+  ;; CHECK:         (i32.add
+  ;; CHECK:           (local.get 1)
+  ;; CHECK:           (i32.const -1)))
+  ;; CHECK:       (br_if $B1
+  ;; CHECK:         (local.get 1)))
+  ;; CHECK:     (local.set 2
+  ;; CHECK:       (i32.const 10)))
   ;; CHECK:   (local.get 2))
 )
