@@ -53,6 +53,6 @@ port.on('message', (msg: ToWorker) => {
   try {
     answer(runGroup(msg));
   } catch (e) {
-    answer({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    answer({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0] });
   }
 });

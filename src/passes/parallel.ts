@@ -73,6 +73,19 @@ interface Lane {
   wake: Int32Array;
 }
 
+/** The worker's entry (CommonJS, `eval`): imports parallel-worker.js, or answers every message with the failure. */
+const WORKER_BOOT = `
+const { workerData } = require('node:worker_threads');
+import(workerData.url).catch((e) => {
+  const error = 'cannot start a worker thread: ' + String((e && e.message) || e).split('\\n')[0];
+  workerData.port.on('message', () => {
+    workerData.port.postMessage({ error });
+    Atomics.store(workerData.wake, 0, 1);
+    Atomics.notify(workerData.wake, 0);
+  });
+});
+`;
+
 /** The size of a function's entry in bytes (its share of the work, roughly). */
 function weight(m: Module, f: Func): number {
   const s = m.source(f);
@@ -101,8 +114,11 @@ export class FunctionPool {
     for (let i = 0; i < this.workers; i++) {
       const { port1, port2 } = new MessageChannel();
       const wake = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(new URL('./parallel-worker.js', import.meta.url), {
-        workerData: { port: port2, wake, options: this.options, features: this.m.features },
+      // loaded through a dynamic import whose failure is answered on the port: the main thread
+      // waits on the port without an event loop, where a worker's 'error' event never arrives
+      const worker = new Worker(WORKER_BOOT, {
+        eval: true,
+        workerData: { url: new URL('./parallel-worker.js', import.meta.url).href, port: port2, wake, options: this.options, features: this.m.features },
         transferList: [port2],
       });
       worker.unref();
