@@ -15,6 +15,9 @@
 //                                         (br_if $l (i32.eqz (pop)))
 //   (if (pop) (then (br $l)))         →  (br_if $l (pop))
 //   (if (pop))                        →  (drop (pop))
+// and when both arms are nothing but A, no pop at all: (if c (then A) (else A)) → (drop c) A
+// (c is dropped before A runs, as it ran before A; a `drop (pop)` after A would be left for a
+// second run's promote-locals to move up).
 // In the sem seam (GUIDE.md) both arms of the inlined decide's `if` start with the same
 // `br_if` on the unpend result; folding it turns the `if` into one `br_if`. Two inlined panics
 // leave an `if` whose arms are the same endless loop: one loop is left, and no dispatch.
@@ -196,6 +199,13 @@ export const foldIfHeads: FunctionPass = {
             const drop = new Expr(O.drop, NONE, [cond]);
             list.splice(i, 1, drop, ...e.body.slice(0, end + 1));
             i += end + 1;
+            changed = true;
+            continue;
+          }
+          if (e.type.length === 0 && e.body.length === k && e.alt.length === k) {
+            // the arms are nothing but the heads: the if only evaluated c (see the header)
+            list.splice(i, 1, new Expr(O.drop, NONE, [cond]), ...e.body);
+            i += k;
             changed = true;
             continue;
           }
