@@ -23,9 +23,15 @@
 // thread appends them, since only those functions append any. So the output does not depend on
 // the number of threads, and `--jobs 1` (or a small module) runs everything here.
 //
+// Shares. The functions some pass has to look at go, heaviest (in bytes) first, each to the
+// least loaded thread; the main thread also takes the ones no pass needs (counted, not decoded).
+// Threads claiming the next function from a shared counter instead measured slower (wasm-tools
+// -O2 with two threads: 19.2 s against 16.4 s).
+//
 // Cost. Starting a worker and loading weft in it takes ~0.1 s, and each group pays an encode of
 // the module and a decode per worker (tens of ms for a few MB), so modules with less code than
-// PARALLEL_MIN_CODE_BYTES stay on one thread.
+// PARALLEL_MIN_CODE_BYTES stay on one thread. The tree passes are memory-bound: on a 2-core VM
+// the groups gain 1.2-1.4x from a second thread (BENCHMARKS.md, -O2 on large modules).
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { encodeModule } from '../binary/encode.js';
