@@ -7,10 +7,13 @@
 //     would otherwise make its local interfere with everything live there.
 //  2. Stack flow: `local.set $x v`, then statements that leave the operand stack as they find
 //     it (no result, no `pop`), then a root whose first instruction is the only get of that
-//     set (and the get reads nothing else): `v` stays on the stack and the get becomes a
-//     `pop` operand. The instruction sequence just loses the set and the get; nothing moves
-//     (stack-flow.ts, shared with promote-locals). It runs last because passes that move code
-//     leave functions with pops alone.
+//     set (and the get reads nothing else; or that first once the two operands of a
+//     commutative integer operator that may run in either order are swapped): `v` stays on
+//     the stack and the get becomes a `pop` operand. The instruction sequence just loses the
+//     set and the get; nothing else moves (stack-flow.ts, shared with promote-locals). It runs
+//     last because passes that move code leave functions with pops alone. A set gone can make
+//     a copy of its local available further on: promote-locals' copy propagation runs again
+//     then (else the next run's would), and the liveness is taken anew.
 //  3. Interference comes from liveness (analysis/liveness.ts): at each set of `a`, `a`
 //     interferes with every other local live right after it, except a local the set copies
 //     (`local.set $a (local.get $b)`, tee chains); at the entry each parameter interferes with
@@ -58,7 +61,8 @@ import type { Liveness } from '../analysis/liveness.js';
 import type { FunctionPass } from './registry.js';
 import { removeLocalWrites, removeNodes } from './redundant-set-elimination.js';
 import { reorderLocals } from './reorder-locals.js';
-import { embeddedTarget } from './promote-locals.js';
+import { embeddedTarget, propagateCopies } from './promote-locals.js';
+import { LocalGraph } from '../analysis/local-graph.js';
 import { stackify } from './stack-flow.js';
 
 /** Functions with more locals than this are not coalesced (the interference checks are quadratic). */
@@ -217,16 +221,37 @@ export const coalesceLocals: FunctionPass = {
     }
     // The liveness of the tree before stack flow also serves after it: stack flow only removes
     // a set and the one get it reaches, so the interference it gives is a superset (sound).
-    const live = cx.liveness(f);
+    let live = cx.liveness(f);
     // Until nothing more moves: a set/get pair that went onto the stack can leave another
     // pair adjacent (`local.set $a (pop) local.set $b (pop) local.get $b local.get $a`), which a
     // second run would otherwise find. The CFG is rebuilt (when needed) after each round.
     let cfg: LocalCfg | null = live.cfg;
+    let stacked = false;
     while (stackify(root, nl, () => (cfg ??= buildLocalCfg(root, nl)), np, f.hasPops) > 0) {
       f.hasPops = true;
+      stacked = true;
       changed = true;
       f.dirty = true;
       cfg = null;
+    }
+    // A set gone onto the stack no longer writes its local: a copy of that local made before
+    // it may now be available where promote-locals found it killed, and the next run's
+    // promote-locals (with the value back in a fresh local) would propagate it. Done here, so
+    // one run reaches what two would; then the liveness is taken anew (sources live longer,
+    // copies no one reads are dead sets, removed).
+    if (stacked) {
+      const c = buildLocalCfg(root, nl);
+      if (propagateCopies(c, new LocalGraph(root, { cfg: c, numParams: np })) > 0) {
+        cx.changed(f);
+        const gone = cx.liveness(f).deadSets();
+        if (gone.length > 0) {
+          const fx = cx.effects(f);
+          fx.get(root);
+          removeLocalWrites(root, new Set(gone), fx);
+          cx.changed(f);
+        }
+        live = cx.liveness(f);
+      }
     }
     const u = usage(root, nl);
     const declared: number[] = [];

@@ -267,8 +267,11 @@ function copySource(set: Expr): number {
   return v !== null && (v.op === O.local_get || v.op === O.local_tee) && v.index !== set.index ? v.index : -1;
 }
 
-/** Rewrites gets of copies to read the copy's source where it is available (see the header). */
-function propagateCopies(cfg: LocalCfg, graph: LocalGraph): number {
+/**
+ * Rewrites gets of copies to read the copy's source where it is available (see the header).
+ * Also run by coalesce-locals after stack flow, whose removed sets can make copies available.
+ */
+export function propagateCopies(cfg: LocalCfg, graph: LocalGraph): number {
   const { numBlocks: nb, actions, actLocal, actIsSet, blockStart, reachable, predStart, preds, succStart, succs } = cfg;
   const nl = cfg.numLocals;
   // copies, and for each local the copies it takes part in

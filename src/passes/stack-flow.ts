@@ -5,7 +5,13 @@
 // (no result, no `pop`), then a root whose first instruction is the only get of that set: v
 // stays on the stack and the get becomes a `pop` operand. The instruction sequence just loses
 // the set and the get; nothing moves (binaryen does this on its stack IR; here it is the
-// tree's `pop`, see ir/expr.ts). When the set has other gets too (the first get reads only that
+// tree's `pop`, see ir/expr.ts). The get may also start the second operand of a commutative
+// integer operator (add, mul, and, or, xor, eq, ne) whose first operand does not start with
+// it: when the two operands may be evaluated in either order (no conflict in
+// analysis/effects.ts: no write the other reads or writes, not two traps, no trap with a global
+// write, no call with a load...) they are swapped first (loom: -28 local ops and instructions;
+// the packed `(hi << 32) | extend(flag)` shape). Floats are not swapped (which NaN payload
+// comes out depends on the order). When the set has other gets too (the first get reads only that
 // set), statements stand between them and the get is the condition of an `if` or `br_if` (or
 // its `i32.eqz`), the set becomes a `local.tee`: the sequence loses the get only. That is the form
 // fold-if-heads leaves (`c (local.tee $x) A (if (pop) ...)`, A the hoisted heads): a second
@@ -22,7 +28,10 @@
 //
 // Why it is sound: the set and its only get are adjacent in the emitted sequence but for
 // balanced statements, so the value the get would read is exactly the one left on the stack
-// (a statement branching away drops it with everything else). With a tee, the get read that
+// (a statement branching away drops it with everything else). A swap changes only the order
+// of two operands that commute as values and whose evaluations do not conflict, so the
+// operator gets the same two values, and every effect happens as before relative to
+// everything that could tell. With a tee, the get read that
 // set's value only (the local graph's sole set), which the tee left on the stack, and the local
 // still holds it for the other gets.
 
@@ -31,6 +40,7 @@ import { O, op } from '../ir/opcodes.js';
 import { forEachExpr, statementLists } from '../ir/walk.js';
 import type { LocalCfg } from '../analysis/cfg.js';
 import { LocalGraph } from '../analysis/local-graph.js';
+import { effectsOf } from '../analysis/effects.js';
 
 export interface PopSite {
   parent: Expr;
@@ -75,7 +85,7 @@ const MAX_STACK_SCAN = 64;
 export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, numParams: number, hasPops: boolean, popsOnly = false): number {
   const lists = statementLists(root.body);
   // candidates by shape alone: the set, the roots in between, the root that gets it first
-  const cands: { list: Expr[]; i: number; j: number; get: Expr; site: PopSite | null; consts: PopSite[] }[] = [];
+  const cands: ({ list: Expr[]; i: number; j: number } & FirstGet)[] = [];
   for (const list of lists) {
     for (let i = 0; i < list.length; i++) {
       const set = list[i];
@@ -107,7 +117,7 @@ export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, num
   /** Roots that are a bare `pop`: they take the top value and leave it (no code), and go. */
   const identity = new Set<Expr>();
   const touched = new Set<Expr[]>();
-  for (const { list, i, j, get, site, consts } of cands) {
+  for (const { list, i, j, get, site, consts, swaps } of cands) {
     const set = list[i];
     /** The set has other gets: it stays, as a tee (the value goes on the stack and into the local). */
     let tee = false;
@@ -128,6 +138,8 @@ export function stackify(root: Expr, numLocals: number, cfg: () => LocalCfg, num
     // of it: its pops would take them
     const value = set.kids[0];
     if (consts.length > 0 && (value.op === O.pop || leadingPops(value).length > 0 || leadingPops(set).length > 0)) continue;
+    // commutative operators whose second operand starts with the get take it first
+    for (const e of swaps) e.kids = [e.kids[1], e.kids[0]];
     // the get's parent takes the value from the stack, and the constants evaluated before it
     // are pushed before the value
     if (site === null) {
@@ -192,18 +204,64 @@ function isConst(e: Expr): boolean {
  * The get of `local` that `r` evaluates first, but for constants (the constants before it, in
  * evaluation order), following operands only; null when `r` starts with anything else.
  */
-function firstGet(r: Expr, local: number): { get: Expr; site: PopSite | null; consts: PopSite[] } | null {
+export function firstGet(r: Expr, local: number): FirstGet | null {
   const consts: PopSite[] = [];
+  const swaps: Expr[] = [];
   let e = r;
   let site: PopSite | null = null;
   for (;;) {
-    if (e.op === O.local_get) return e.index === local ? { get: e, site, consts } : null;
+    if (e.op === O.local_get) return e.index === local ? { get: e, site, consts, swaps } : null;
     if (e.op === O.pop) return null;
     let k = 0;
     while (k < e.kids.length && isConst(e.kids[k])) k++;
     if (k === e.kids.length) return null;
+    if (k === 0 && swappable(e, local) && swaps.length < MAX_SWAPS) {
+      // the get starts the second operand of a commutative operator: swapped, it comes first
+      swaps.push(e);
+      site = { parent: e, index: 0 }; // its position once swapped
+      e = e.kids[1];
+      continue;
+    }
     for (let c = 0; c < k; c++) consts.push({ parent: e, index: c });
     site = { parent: e, index: k };
+    e = e.kids[k];
+  }
+}
+
+export interface FirstGet {
+  get: Expr;
+  site: PopSite | null;
+  consts: PopSite[];
+  /** Commutative operators whose operands are swapped first (outermost first). */
+  swaps: Expr[];
+}
+
+/** Operand swaps per candidate at most. */
+const MAX_SWAPS = 4;
+
+/** Integer operators whose operands commute (floats: NaN payloads pick an operand). */
+const COMMUTATIVE = new Set<number>(['add', 'mul', 'and', 'or', 'xor', 'eq', 'ne'].flatMap((b) => [op(`i32.${b}`), op(`i64.${b}`)]));
+
+/**
+ * Whether `e` is a commutative operator whose first operand does not start with a get of
+ * `local` (but for constants), whose second does, and whose operands may be evaluated in
+ * either order (no conflict: analysis/effects.ts).
+ */
+function swappable(e: Expr, local: number): boolean {
+  if (!COMMUTATIVE.has(e.op) || e.kids.length !== 2) return false;
+  const [a, b] = e.kids;
+  if (a.op === O.pop || b.op === O.pop || isConst(b) || startsWithGet(a, local) || !startsWithGet(b, local)) return false;
+  return !effectsOf(a).invalidates(effectsOf(b));
+}
+
+/** Whether `x`'s first instruction but for constants is a get of `local` (no swaps). */
+function startsWithGet(x: Expr, local: number): boolean {
+  let e = x;
+  for (;;) {
+    if (e.op === O.local_get) return e.index === local;
+    let k = 0;
+    while (k < e.kids.length && isConst(e.kids[k])) k++;
+    if (k === e.kids.length || e.op === O.pop) return false;
     e = e.kids[k];
   }
 }
