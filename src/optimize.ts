@@ -145,66 +145,64 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
   if (pool !== null) {
     // module passes that re-run function passes (inline-settle) use the threads too
     cx.runGroup = (funcs, group) => {
-      cx.startGroup();
-      for (const p of group) p.prepare?.(cx);
+      cx.startGroup(group);
       pool.runGroup(cx, m, group, funcs.map((f) => ({ f, n: -1, done: undefined })), emptyTallies(group.length));
     };
   }
   try {
-  for (let i = 0; i < passes.length; ) {
-    const p = passes[i];
-    if (p.scope === 'module') {
-      const st = stats[i];
-      const t0 = performance.now();
-      for (const f of m.funcs) st.instrsBefore += sizeOf(f);
-      cx.resetTracking();
-      const codes = new Map<Func, Uint8Array | null>();
-      for (const f of m.funcs) codes.set(f, f.code);
-      if (p.run(cx, m)) {
-        st.changed = 1;
-        cx.moduleChanged();
-      }
-      for (const f of m.funcs) {
-        // changed: its tree is dirty, or it was written back (new bytes) during the pass
-        // (renumbered only: the same nodes, and the same findings of body-local passes)
-        if ((f.dirty || !codes.has(f) || codes.get(f) !== f.code) && !cx.renumberedOnly(f)) {
-          sizes.delete(f);
-          settled.delete(f);
+    for (let i = 0; i < passes.length; ) {
+      const p = passes[i];
+      if (p.scope === 'module') {
+        const st = stats[i];
+        const t0 = performance.now();
+        for (const f of m.funcs) st.instrsBefore += sizeOf(f);
+        cx.resetTracking();
+        const codes = new Map<Func, Uint8Array | null>();
+        for (const f of m.funcs) codes.set(f, f.code);
+        if (p.run(cx, m)) {
+          st.changed = 1;
+          cx.moduleChanged();
         }
-        if (f.tree !== null && !sizes.has(f)) sizes.set(f, countExprs(f.tree.body));
-        cx.release(f);
-        st.instrsAfter += sizeOf(f);
+        for (const f of m.funcs) {
+          // changed: its tree is dirty, or it was written back (new bytes) during the pass
+          // (renumbered only: the same nodes, and the same findings of body-local passes)
+          if ((f.dirty || !codes.has(f) || codes.get(f) !== f.code) && !cx.renumberedOnly(f)) {
+            sizes.delete(f);
+            settled.delete(f);
+          }
+          if (f.tree !== null && !sizes.has(f)) sizes.set(f, countExprs(f.tree.body));
+          cx.release(f);
+          st.instrsAfter += sizeOf(f);
+        }
+        cx.resetTracking();
+        st.ms = performance.now() - t0;
+        i++;
+        continue;
       }
-      cx.resetTracking();
-      st.ms = performance.now() - t0;
-      i++;
-      continue;
+      let j = i;
+      while (j < passes.length && passes[j].scope === 'function') j++;
+      const group = passes.slice(i, j) as FunctionPass[];
+      const tallies = stats.slice(i, j);
+      // module facts the group's passes read, fixed at its start (FunctionPass.prepare)
+      cx.startGroup(group);
+      const items: GroupItem[] = m.funcs.map((f) => {
+        const done = settled.get(f);
+        return { f, n: sizes.get(f) ?? -1, done: done !== undefined && done.sig === m.types[f.type] ? done.passes : undefined };
+      });
+      const results = pool !== null ? pool.runGroup(cx, m, group, items, tallies) : items.map((it) => {
+        const r = runFunctionGroup(cx, it.f, group, it.n, it.done, tallies);
+        cx.release(it.f);
+        return r;
+      });
+      for (let k = 0; k < items.length; k++) {
+        const f = items[k].f;
+        const r = results[k];
+        sizes.set(f, r.n);
+        if (r.done !== undefined) settled.set(f, { sig: m.types[f.type], passes: r.done });
+        else settled.delete(f);
+      }
+      i = j;
     }
-    let j = i;
-    while (j < passes.length && passes[j].scope === 'function') j++;
-    const group = passes.slice(i, j) as FunctionPass[];
-    const tallies = stats.slice(i, j);
-    // module facts the group's passes read, fixed at its start (FunctionPass.prepare)
-    cx.startGroup();
-    for (const p of group) p.prepare?.(cx);
-    const items: GroupItem[] = m.funcs.map((f) => {
-      const done = settled.get(f);
-      return { f, n: sizes.get(f) ?? -1, done: done !== undefined && done.sig === m.types[f.type] ? done.passes : undefined };
-    });
-    const results = pool !== null ? pool.runGroup(cx, m, group, items, tallies) : items.map((it) => {
-      const r = runFunctionGroup(cx, it.f, group, it.n, it.done, tallies);
-      cx.release(it.f);
-      return r;
-    });
-    for (let k = 0; k < items.length; k++) {
-      const f = items[k].f;
-      const r = results[k];
-      sizes.set(f, r.n);
-      if (r.done !== undefined) settled.set(f, { sig: m.types[f.type], passes: r.done });
-      else settled.delete(f);
-    }
-    i = j;
-  }
   } finally {
     pool?.close();
   }

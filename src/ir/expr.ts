@@ -111,6 +111,17 @@ export function v128Const(bytes: Uint8Array): Expr {
   return e;
 }
 
+/** The zero a numeric type's locals start with, as a constant (null for v128 and references). */
+export function numericZero(t: ValType): Expr | null {
+  switch (t) {
+    case I32: return i32Const(0);
+    case I64: return i64Const(0n);
+    case F32: return f32Const(0);
+    case F64: return f64Const(0n);
+    default: return null;
+  }
+}
+
 /** A fresh copy of a constant node (`*.const`, `ref.null`); immediates are immutable values but v128 bytes, which are copied. */
 export function copyConst(c: Expr): Expr {
   const e = new Expr(c.op, c.type);

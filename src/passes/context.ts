@@ -65,8 +65,7 @@ export class PassContext {
    * functions they changed (inline-settle) go through it.
    */
   runGroup: (funcs: readonly Func[], passes: readonly FunctionPass[]) => void = (funcs, passes) => {
-    this.startGroup();
-    for (const p of passes) p.prepare?.(this);
+    this.startGroup(passes);
     const tallies = emptyTallies(passes.length);
     for (const f of funcs) {
       runFunctionGroup(this, f, passes, -1, undefined, tallies);
@@ -91,9 +90,13 @@ export class PassContext {
     return v;
   }
 
-  /** Forgets the `groupFact`s (the runner, at the start of each group of function passes). */
-  startGroup(): void {
+  /**
+   * Starts a group of the function passes `passes`: forgets the `groupFact`s and lets each pass
+   * compute the ones it reads (`FunctionPass.prepare`) from the module as it is now.
+   */
+  startGroup(passes: readonly FunctionPass[]): void {
     this.groupFacts.clear();
+    for (const p of passes) p.prepare?.(this);
   }
 
   /** Returns the cached analysis `key` of `f`, computing it with `make` when absent. */

@@ -74,11 +74,11 @@
 // cleanup passes (merge-blocks, simplify-locals, vacuum, precompute...) that melt the blocks,
 // parameter locals and constant arguments into the caller.
 
-import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const, v128Const } from '../ir/expr.js';
+import { Expr, NO_KIDS, v128Const, numericZero } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
 import { O } from '../ir/opcodes.js';
 import { scanOps } from '../binary/scan.js';
-import { F32, F64, I32, I64, NONE, V128, single, type Type, type ValType } from '../ir/types.js';
+import { NONE, V128, single, type Type, type ValType } from '../ir/types.js';
 import { countExprs, hasOuterPops, rewriteExprs } from '../ir/walk.js';
 import { F, effectsOf } from '../analysis/effects.js';
 import { MAX_LOCALS } from '../binary/code-reader.js';
@@ -106,18 +106,12 @@ const KEEP_DECODED_SIZE = 200;
 
 /** The zero of a value type, as a constant expression. */
 function zeroOf(t: ValType): Expr {
-  switch (t) {
-    case I32: return i32Const(0);
-    case I64: return i64Const(0n);
-    case F32: return f32Const(0);
-    case F64: return f64Const(0n);
-    case V128: return v128Const(new Uint8Array(16));
-    default: {
-      const e = new Expr(O.ref_null, single(t));
-      e.index = t;
-      return e;
-    }
-  }
+  const z = numericZero(t);
+  if (z !== null) return z;
+  if (t === V128) return v128Const(new Uint8Array(16));
+  const e = new Expr(O.ref_null, single(t));
+  e.index = t;
+  return e;
 }
 
 function localSet(index: number, value: Expr): Expr {

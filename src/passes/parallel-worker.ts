@@ -22,8 +22,7 @@ function runGroup(msg: Extract<ToWorker, { kind: 'group' }>): FromWorker {
   const m = decodeModule(msg.module, { features });
   const passes = msg.passes.map((n) => findPass(n) as FunctionPass);
   const cx = new PassContext(m, options);
-  cx.startGroup();
-  for (const p of passes) p.prepare?.(cx);
+  cx.startGroup(passes);
   const tallies = emptyTallies(passes.length);
   const results: NonNullable<FromWorker['results']> = [];
   const types = m.types.length;

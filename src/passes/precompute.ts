@@ -49,7 +49,7 @@
 // Where. Early and repeatedly: after inlining and constant propagation expose constant operands,
 // and before dead-code elimination and block merging, which clean up the blocks it leaves.
 
-import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const } from '../ir/expr.js';
+import { Expr, NO_KIDS, i32Const, i64Const, f32Const, f64Const, numericZero } from '../ir/expr.js';
 import { evalNumeric, isNondeterministicNaN, type Num } from '../ir/eval.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { F32, F64, I32, I64, NONE } from '../ir/types.js';
@@ -191,17 +191,6 @@ function sameConst(a: Expr, b: Expr): boolean {
   return a.op === b.op && a.value === b.value;
 }
 
-/** The zero a declared local of type `t` starts with, as a constant (numeric types only). */
-function zeroConst(t: number): Expr | null {
-  switch (t) {
-    case I32: return i32Const(0);
-    case I64: return i64Const(0n);
-    case F32: return f32Const(0);
-    case F64: return f64Const(0n);
-    default: return null;
-  }
-}
-
 /**
  * Constant propagation through locals: a `local.get` all of whose reaching definitions write
  * the same constant (a set/tee of a `*.const`, or a declared local's initial zero) becomes that
@@ -263,7 +252,7 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
           if (entries.has(x.index)) continue;
           entries.add(x.index);
           if (g.isParam(x.index)) return null;
-          if (!zeros.has(x.index)) zeros.set(x.index, zeroConst(types[x.index]));
+          if (!zeros.has(x.index)) zeros.set(x.index, numericZero(types[x.index]));
           c = zeros.get(x.index)!;
         } else {
           if (seen.has(d)) continue;

@@ -101,12 +101,12 @@
 // and removes what the promotions expose (so a second -O3 finds nothing more to do).
 // coalesce-locals comes last.
 
-import { Expr, copyConst, f32Const, f64Const, i32Const, i64Const } from '../ir/expr.js';
+import { Expr, copyConst, numericZero } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
 import { O, op } from '../ir/opcodes.js';
 
 const I32_EQZ = op('i32.eqz');
-import { F32, F64, I32, I64, NONE, single, type ValType } from '../ir/types.js';
+import { I32, NONE, single, type ValType } from '../ir/types.js';
 import { branchesByTarget, forEachExpr, hasOuterPops, statementLists } from '../ir/walk.js';
 import { buildLocalCfg, type LocalCfg } from '../analysis/cfg.js';
 import { type Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
@@ -625,7 +625,7 @@ function knownValue(list: Expr[], end: number, owner: Expr, x: number, st: Struc
     }
     if (o === st.root) {
       if (x < numParams) return null;
-      const z = zero(types[x]);
+      const z = numericZero(types[x]);
       return z === null ? null : { value: z, set: null };
     }
     if (o.op === O.loop) {
@@ -643,16 +643,6 @@ function knownValue(list: Expr[], end: number, owner: Expr, x: number, st: Struc
     if (i < 0) return null;
     l = up;
     o = p;
-  }
-}
-
-function zero(t: ValType): Expr | null {
-  switch (t) {
-    case I32: return i32Const(0);
-    case I64: return i64Const(0n);
-    case F32: return f32Const(0);
-    case F64: return f64Const(0n);
-    default: return null;
   }
 }
 

@@ -204,7 +204,7 @@ function isConst(e: Expr): boolean {
  * The get of `local` that `r` evaluates first, but for constants (the constants before it, in
  * evaluation order), following operands only; null when `r` starts with anything else.
  */
-export function firstGet(r: Expr, local: number): FirstGet | null {
+function firstGet(r: Expr, local: number): FirstGet | null {
   const consts: PopSite[] = [];
   const swaps: Expr[] = [];
   let e = r;
@@ -228,7 +228,7 @@ export function firstGet(r: Expr, local: number): FirstGet | null {
   }
 }
 
-export interface FirstGet {
+interface FirstGet {
   get: Expr;
   site: PopSite | null;
   consts: PopSite[];
