@@ -55,9 +55,9 @@
 // cleanups after them fold the entry constants (issue254, fuzz seed 1 #253: a second -O3 run
 // removed such parameters).
 
-import { Expr, NO_KIDS, copyConst } from '../ir/expr.js';
+import { Expr, NO_KIDS } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
-import { O } from '../ir/opcodes.js';
+import { O, OPS } from '../ir/opcodes.js';
 import { NONE, funcTypesEqual, single, type FuncType, type Type, type ValType } from '../ir/types.js';
 import { countExprs, forEachExpr, hasOuterPops, rewriteExprs } from '../ir/walk.js';
 import { effectsOf } from '../analysis/effects.js';
@@ -71,21 +71,28 @@ const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_
 /** Per parameter during the scan: no site seen yet, the constant all sites so far pass, or varying. */
 const UNSEEN = null;
 const VARIES = 'varies' as const;
-type ParamValue = typeof UNSEEN | typeof VARIES | Expr;
+type ParamValue = typeof UNSEEN | typeof VARIES | ArgFact;
 
 /** What a round decides for one candidate. */
 interface Plan {
   /** Per old parameter: removed. */
   remove: boolean[];
   /** Per old parameter: the constant every site passes (set at entry), or null. */
-  constant: (Expr | null)[];
+  constant: (ArgFact | null)[];
   /** The single result is removed. */
   dropResult: boolean;
   /** The new function type index. */
   type: number;
 }
 
-function sameConst(a: Expr, b: Expr): boolean {
+/** A new constant node of a constant argument. */
+function constOf(k: ArgFact): Expr {
+  const e = new Expr(k.op, OPS[k.op].results!);
+  e.value = k.value;
+  return e;
+}
+
+function sameConst(a: ArgFact, b: ArgFact): boolean {
   return a.op === b.op && a.value === b.value;
 }
 
@@ -114,6 +121,86 @@ function block(type: Type, body: Expr[]): Expr {
   b.index = -1;
   b.body = body;
   return b;
+}
+
+/** One argument at a call site, as far as a round's decisions need it. */
+interface ArgFact {
+  /** Takes `pop`s from around the call. */
+  pops: boolean;
+  /** Has side effects (stays as a `drop` when its parameter goes). */
+  effects: boolean;
+  /** Instructions. */
+  size: number;
+  /** Numeric constant: its op and value (else op -1). */
+  op: number;
+  value: Expr['value'];
+}
+
+/** A direct call site (`call`/`return_call`): the callee (function index) and its arguments. */
+interface SiteFact {
+  callee: number;
+  tail: boolean;
+  args: ArgFact[];
+}
+
+/**
+ * What a round reads of one function's body: its direct call sites, the callees of its dropped
+ * calls, and, as a callee, its size, which parameters it reads and whether it tail-calls.
+ * Kept while the function's bytes and type stay the same (`factsOf`): most functions are as
+ * the previous round or run left them, and decoding every caller again each round was half of
+ * all the decoding -O2 did on large modules.
+ */
+interface BodyFacts {
+  code: Uint8Array | null;
+  type: number;
+  sites: SiteFact[];
+  /** Function indices of the `drop (call f)` sites. */
+  drops: number[];
+  hasPops: boolean;
+  size: number;
+  /** Per parameter: some `local.get` reads it. */
+  read: Uint8Array;
+  tailCalls: boolean;
+}
+
+const factsCache = new WeakMap<Func, BodyFacts>();
+
+const PLAIN_ARG: ArgFact = Object.freeze({ pops: false, effects: false, size: 1, op: -1, value: null });
+
+function argFact(a: Expr): ArgFact {
+  if (CONST_OPS.has(a.op)) return { pops: false, effects: false, size: 1, op: a.op, value: a.value };
+  if (a.op === O.local_get || a.op === O.global_get) return PLAIN_ARG;
+  return { pops: hasOuterPops(a), effects: effectsOf(a).hasSideEffects(), size: countExprs([a]), op: -1, value: null };
+}
+
+/** The facts of `f`'s body, from the cache while its bytes are current and unchanged. */
+function factsOf(cx: PassContext, m: Module, f: Func): BodyFacts {
+  const had = f.tree !== null;
+  if (!had) {
+    const hit = factsCache.get(f);
+    if (hit !== undefined && hit.code === f.code && hit.type === f.type) return hit;
+  }
+  const body = cx.body(f).body;
+  const np = m.types[f.type].params.length;
+  const facts: BodyFacts = {
+    code: f.code, type: f.type, sites: [], drops: [], hasPops: f.hasPops, size: countExprs(body),
+    read: new Uint8Array(np), tailCalls: false,
+  };
+  forEachExpr(body, (e) => {
+    const op = e.op;
+    if (op === O.drop && e.kids[0].op === O.call) facts.drops.push(e.kids[0].index);
+    else if (op === O.local_get && e.index < np) facts.read[e.index] = 1;
+    else if (op === O.return_call_indirect) facts.tailCalls = true;
+    if (op !== O.call && op !== O.return_call) return;
+    if (op === O.return_call) facts.tailCalls = true;
+    facts.sites.push({ callee: e.index, tail: op === O.return_call, args: e.kids.map(argFact) });
+  });
+  if (!had) {
+    // decoded from its current bytes just now: valid while they are
+    factsCache.set(f, facts);
+    cx.release(f);
+  }
+  return facts;
 }
 
 /** One round: scan every call site, decide, rewrite. Returns whether anything changed. */
@@ -149,74 +236,56 @@ function round(cx: PassContext, m: Module): boolean {
   const dropped = new Uint32Array(n);
   const bad = new Uint8Array(n); // a site whose operands take pops
   const tail = new Uint8Array(n);
+  const callerFacts = new Map<number, BodyFacts>();
   for (const k of callers) {
-    const f = m.funcs[k];
-    const had = f.tree !== null;
-    forEachExpr(cx.body(f).body, (e) => {
-      if (e.op === O.drop && e.kids[0].op === O.call) {
-        const c = e.kids[0].index - nImp;
-        if (c >= 0 && c < n) dropped[c]++;
-        return;
-      }
-      if (e.op !== O.call && e.op !== O.return_call) return;
-      const c = e.index - nImp;
-      if (c < 0 || c >= n || referenced[c]) return;
+    const facts = factsOf(cx, m, m.funcs[k]);
+    callerFacts.set(k, facts);
+    for (const d of facts.drops) {
+      const c = d - nImp;
+      if (c >= 0 && c < n) dropped[c]++;
+    }
+    for (const site of facts.sites) {
+      const c = site.callee - nImp;
+      if (c < 0 || c >= n || referenced[c]) continue;
       sites[c]++;
-      if (e.op === O.return_call) tail[c] = 1;
+      if (site.tail) tail[c] = 1;
       const vs = values[c];
-      for (let i = 0; i < e.kids.length; i++) {
-        const a = e.kids[i];
-        if (hasOuterPops(a)) bad[c] = 1;
-        gain[c][i] += effectsOf(a).hasSideEffects() ? -1 : countExprs([a]);
+      for (let i = 0; i < site.args.length; i++) {
+        const a = site.args[i];
+        if (a.pops) bad[c] = 1;
+        gain[c][i] += a.effects ? -1 : a.size;
         const v = vs[i];
         if (v === VARIES) continue;
-        if (!CONST_OPS.has(a.op)) vs[i] = VARIES;
+        if (a.op < 0) vs[i] = VARIES;
         else if (v === UNSEEN) vs[i] = a;
         else if (!sameConst(v, a)) vs[i] = VARIES;
       }
-    });
-    if (!had) cx.release(f);
+    }
   }
 
-  // decide (planned callees stay decoded)
+  // decide
   const plans = new Map<number, Plan>();
   for (let c = 0; c < n; c++) {
     if (referenced[c] || !hasSites[c] || bad[c] || sites[c] === 0) continue;
     const g = m.funcs[c];
     const t = m.types[g.type];
     if (t.params.length === 0 && t.results.length !== 1) continue;
-    const had = g.tree !== null;
-    const body = cx.body(g);
-    if (g.hasPops) {
-      if (!had) cx.release(g);
-      continue;
-    }
-    if (countExprs(body.body) <= 1 + t.params.length) {
-      // no larger than its call: see the header (the inliner takes it anyway)
-      if (!had) cx.release(g);
-      continue;
-    }
-    const read = new Uint8Array(t.params.length);
-    let tailCalls = false;
-    forEachExpr(body.body, (e) => {
-      if (e.op === O.local_get && e.index < read.length) read[e.index] = 1;
-      else if (e.op === O.return_call || e.op === O.return_call_indirect) tailCalls = true;
-    });
+    const facts = factsOf(cx, m, g);
+    if (facts.hasPops) continue;
+    // no larger than its call: see the header (the inliner takes it anyway)
+    if (facts.size <= 1 + t.params.length) continue;
     const remove: boolean[] = [];
-    const constant: (Expr | null)[] = [];
+    const constant: (ArgFact | null)[] = [];
     let any = false;
     for (let i = 0; i < t.params.length; i++) {
       const v = values[c][i];
       const isConst = v !== UNSEEN && v !== VARIES;
-      remove.push(isConst || (!read[i] && gain[c][i] > 0));
-      constant.push(read[i] && isConst ? v : null);
+      remove.push(isConst || (!facts.read[i] && gain[c][i] > 0));
+      constant.push(facts.read[i] && isConst ? v : null);
       if (remove[i]) any = true;
     }
-    const dropResult = t.results.length === 1 && dropped[c] === sites[c] && !tail[c] && !tailCalls;
-    if (!any && !dropResult) {
-      if (!had) cx.release(g);
-      continue;
-    }
+    const dropResult = t.results.length === 1 && dropped[c] === sites[c] && !tail[c] && !facts.tailCalls;
+    if (!any && !dropResult) continue;
     const params = t.params.filter((_, i) => !remove[i]);
     const type = typeIndex(m, { params: Object.freeze(params), results: dropResult ? NONE : t.results });
     plans.set(c, { remove, constant, dropResult, type });
@@ -224,7 +293,9 @@ function round(cx: PassContext, m: Module): boolean {
   if (plans.size === 0) return false;
 
   // Everything that is decoded from bytes is decoded before any signature changes (the bytes
-  // hold the old arities). Stale functions first: decoded, marked for re-encoding.
+  // hold the old arities): the planned callees now, then the stale functions (decoded, marked
+  // for re-encoding), then the callers at their rewrite.
+  for (const c of plans.keys()) cx.body(m.funcs[c]);
   for (const k of stale) {
     const f = m.funcs[k];
     cx.body(f);
@@ -234,6 +305,8 @@ function round(cx: PassContext, m: Module): boolean {
   // the call sites (callers that are planned callees too keep their trees for the next step;
   // spill locals they get are renumbered with their other declared locals there)
   for (const k of callers) {
+    const facts = callerFacts.get(k)!;
+    if (!facts.sites.some((site) => plans.has(site.callee - nImp))) continue;
     const f = m.funcs[k];
     const had = f.tree !== null;
     if (rewriteSites(cx, m, f, plans)) cx.changed(f);
@@ -290,7 +363,7 @@ function rewriteCallee(cx: PassContext, m: Module, g: Func, plan: Plan): void {
   for (let i = 0; i < np; i++) {
     const k = plan.constant[i];
     // (a constant parameter whose last read was an argument removed above needs no set)
-    if (k !== null && map[i] >= 0) entry.push(localSet(map[i], copyConst(k)));
+    if (k !== null && map[i] >= 0) entry.push(localSet(map[i], constOf(k)));
   }
   if (entry.length > 0) root.body = entry.concat(root.body);
   g.type = plan.type;
