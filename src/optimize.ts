@@ -94,8 +94,8 @@ function newPassContext(m: Module, options: OptimizeOptions): PassContext {
     target: options.target ?? 'generic',
     // -Os/-Oz: inline only what cannot grow the code (tiny callees, single sites that move)
     inlineMaxSize: options.inlineMaxSize ?? (options.level === 's' || options.level === 'z' ? 0 : undefined),
-    // -O2 merges no functions (pipeline.ts)
-    settleMerges: options.level !== 2,
+    // inline-settle follows its rounds with this level's list (-O2: lighter, no merges; pipeline.ts)
+    level: options.level,
     inlineFunctions: options.inlineFunctions,
     assumePrivateStack: options.assumePrivateStack,
     stackPointerGlobal: options.stackPointerGlobal,

@@ -362,6 +362,16 @@ function sameEffects(e: Effects, flags: number, lr: Num, lw: Num, gr: Num, gw: N
 
 // ---- the per-function cache -----------------------------------------------------------------
 
+// Interned effects of leaves, shared by every tree (immutable; per computation, a function with
+// hundreds of locals allocated one per local): by local/global index, and by op for the ops
+// whose effects are their flags alone.
+const GET_FX: Effects[] = [];
+const SET_FX: Effects[] = [];
+const GLOBAL_GET_FX: Effects[] = [];
+const GLOBAL_SET_FX: Effects[] = [];
+const OP_FX: Effects[] = [];
+const POP_FX = new Effects(F.pops);
+
 /**
  * Effects of every node of one tree (a function body), all computed bottom-up on the first
  * query and memoized; valid until the tree changes. A node that is not in the tree (built
@@ -373,12 +383,7 @@ export class FunctionEffects {
   /** Sort keys of labels: depth in the tree, or a negative number for labels outside it. */
   private readonly labelKey = new Map<Expr, number>();
   private outsideKeys = 0;
-  // interned leaf effects
-  private readonly byOp: (Effects | undefined)[] = [];
-  private readonly getFx: Effects[] = [];
-  private readonly setFx: Effects[] = [];
-  private readonly gGetFx: Effects[] = [];
-  private readonly gSetFx: Effects[] = [];
+  // interned effects of branches (per target label: its key is this tree's)
   private readonly brFx = new Map<Expr, Effects>();
   private readonly brIfFx = new Map<Expr, Effects>();
 
@@ -462,19 +467,19 @@ export class FunctionEffects {
     const op = e.op;
     switch (op) {
       case O.local_get:
-        return (this.getFx[e.index] ??= new Effects(0, [e.index]));
+        return (GET_FX[e.index] ??= new Effects(0, [e.index]));
       case O.local_set:
       case O.local_tee:
-        return (this.setFx[e.index] ??= new Effects(0, NO_NUMS, [e.index]));
+        return (SET_FX[e.index] ??= new Effects(0, NO_NUMS, [e.index]));
       case O.global_get:
-        return (this.gGetFx[e.index] ??= new Effects(0, NO_NUMS, NO_NUMS, [e.index]));
+        return (GLOBAL_GET_FX[e.index] ??= new Effects(0, NO_NUMS, NO_NUMS, [e.index]));
       case O.global_set:
-        return (this.gSetFx[e.index] ??= new Effects(0, NO_NUMS, NO_NUMS, NO_NUMS, [e.index]));
+        return (GLOBAL_SET_FX[e.index] ??= new Effects(0, NO_NUMS, NO_NUMS, NO_NUMS, [e.index]));
       case O.pop:
-        return (this.byOp[op] ??= new Effects(F.pops));
+        return POP_FX;
     }
     const flags = OWN_FLAGS[op];
-    if ((OPS[op].effects & Eff.branch) === 0) return (this.byOp[op] ??= flags === 0 ? NO_EFFECTS : new Effects(flags));
+    if ((OPS[op].effects & Eff.branch) === 0) return flags === 0 ? NO_EFFECTS : (OP_FX[op] ??= new Effects(flags));
     if (e.targets !== null) {
       const order = [...new Set(e.targets)].map((t) => ({ t, k: this.keyOf(t) })).sort((x, y) => x.k - y.k);
       const set = new LabelSet(order.map((x) => x.t), order.map((x) => x.k), order.length);
@@ -492,7 +497,7 @@ export class FunctionEffects {
       return fx;
     }
     // return_call*: leaves the function
-    return (this.byOp[op] ??= new Effects(flags | F.exits));
+    return (OP_FX[op] ??= new Effects(flags | F.exits));
   }
 
   // accumulator of `combine` (instance fields: no per-node allocation)

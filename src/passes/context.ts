@@ -11,6 +11,7 @@ import { FunctionEffects } from '../analysis/effects.js';
 import { LocalGraph } from '../analysis/local-graph.js';
 import { Liveness } from '../analysis/liveness.js';
 import { Structure } from '../analysis/structure.js';
+import type { Level } from './pipeline.js';
 import { emptyTallies, runFunctionGroup } from './function-group.js';
 import type { FunctionPass } from './registry.js';
 
@@ -38,10 +39,11 @@ export interface PassOptions {
   /** stack-sroa: the stack-pointer global (name or index); default: the global named `__stack_pointer`. */
   stackPointerGlobal?: string;
   /**
-   * inline-settle: also try merge-similar-functions in its rounds (default true; -O2 runs
-   * without it, see pipeline.ts).
+   * The -O level whose pipeline runs (default 3): inline-settle follows each round with that
+   * level's `afterInline` list, and tries merge-similar-functions in its rounds except at -O2
+   * (see pipeline.ts).
    */
-  settleMerges?: boolean;
+  level?: Level;
 }
 
 export class PassContext {

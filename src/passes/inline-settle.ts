@@ -36,7 +36,7 @@
 // pipeline's head also runs promote-locals before the others).
 //
 // Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again; under -O2 without
-// merge-similar-functions (`PassOptions.settleMerges`: -O2 merges no functions, pipeline.ts).
+// merge-similar-functions (not at -O2, `PassOptions.level`: -O2 merges no functions, pipeline.ts).
 // The function passes of a round go through `PassContext.runGroup`: on the runner's threads.
 
 import { encodeFunctionEntry } from '../binary/encode.js';
@@ -59,7 +59,8 @@ export const inlineSettle: ModulePass = {
   scope: 'module',
   run(cx, m) {
     // (resolved here, not at load: registry.ts imports this file)
-    const follow = afterInline().map((n) => {
+    const level = cx.options.level ?? 3;
+    const follow = afterInline(level).map((n) => {
       const p = findPass(n);
       if (!p) throw new Error(`inline-settle: unknown pass '${n}'`);
       return p;
@@ -81,7 +82,7 @@ export const inlineSettle: ModulePass = {
       const before = new Map<Func, Uint8Array | null>();
       for (const f of m.funcs) before.set(f, f.code);
       if (!inline.run(cx, m) && !constantGlobals.run(cx, m) && !deadTablesGlobals.run(cx, m) && !deadArguments.run(cx, m) &&
-        !(cx.options.settleMerges !== false && mergeSimilarFunctions.run(cx, m))) break;
+        !(level !== 2 && mergeSimilarFunctions.run(cx, m))) break;
       changed = true;
       cx.moduleChanged();
       let touched = m.funcs.filter((f) => f.dirty || !before.has(f) || before.get(f) !== f.code);

@@ -22,6 +22,7 @@ import { duplicateFunctions } from './duplicate-functions.js';
 import { storeForwarding } from './store-forwarding.js';
 import { stackSroa } from './stack-sroa.js';
 import { promoteLocals } from './promote-locals.js';
+import { unpopPass } from './unpop.js';
 import { coalesceLocals } from './coalesce-locals.js';
 import { constHoist } from './const-hoist.js';
 import { seamSroa } from './seam-sroa.js';
@@ -82,6 +83,7 @@ export const PASSES: Pass[] = [
   storeForwarding,
   stackSroa,
   promoteLocals,
+  unpopPass,
   coalesceLocals,
   constHoist,
   seamSroa,
