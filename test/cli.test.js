@@ -443,3 +443,19 @@ test('deeply nested WAT is refused with one line (wabt has a small fixed stack)'
   writeFileSync(flat, '(module (func\n' + 'block\n'.repeat(DEPTH) + 'end\n'.repeat(DEPTH) + '))');
   assertFails(weft('optimize', flat, '-o', out), out, /nesting depth \d+ exceeds/);
 });
+
+test('an invalid optimized module is reported as weft\'s bug, never returned (checkOutput)', async () => {
+  const { checkOutput } = await import('../dist/optimize.js');
+  // a function (result i32) whose body is a block (result i32) ending in a loop that never
+  // falls through: the validator types the code after the loop strictly (promote-locals made
+  // this shape until 2026-11-25; dce repaired it only where a cleanup followed)
+  const good = await watToWasm(`(module (func (result i32) (block (result i32) (loop (br 0)) (unreachable))))`, 'good.wat');
+  assert.doesNotThrow(() => checkOutput(good));
+  // (wabt refuses to assemble the invalid shape: it is built from the valid one)
+  const bytes = Uint8Array.from(good);
+  // the `unreachable` opcode (0x00) right before the block's and the body's `end`s
+  const at = bytes.findIndex((b, i) => b === 0x00 && bytes[i + 1] === 0x0b && bytes[i + 2] === 0x0b);
+  assert.ok(at > 0);
+  bytes[at] = 0x01; // nop: the block end then has nothing to yield
+  assert.throws(() => checkOutput(bytes), /internal error: the optimized module is invalid \(type mismatch.*at output offset 0x[0-9a-f]+\); nothing written/);
+});

@@ -83,7 +83,7 @@
 
 import { Expr, copyConst, numericZero } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
-import { O, op } from '../ir/opcodes.js';
+import { Eff, O, OPS, op } from '../ir/opcodes.js';
 
 const I32_EQZ = op('i32.eqz');
 import { I32, NONE, single, type ValType } from '../ir/types.js';
@@ -254,10 +254,12 @@ function structuredResults(root: Expr, types: readonly ValType[], numParams: num
     // conditional exits (br_if, br_table: a block only), which reach the end through a landing
     const conds: Expr[] = [];
     let ok = true;
+    // arms that end in a root that never falls through (no exit there)
+    const closed: Expr[][] = [];
     const fallThrough = (body: Expr[] | null): void => {
       if (!ok) return;
       if (body === null || body.length === 0) { ok = false; return; }
-      if (fx.get(body[body.length - 1]).noFallThrough) return; // no exit here
+      if (fx.get(body[body.length - 1]).noFallThrough) { closed.push(body); return; } // no exit here
       if (unnestTail(body, fx, brs)) n++;
       exits.push({ list: body, end: body.length, br: null, owner: e, sets: new Map() });
     };
@@ -318,6 +320,13 @@ function structuredResults(root: Expr, types: readonly ValType[], numParams: num
     }
     e.type = single(t);
     e.index = -1;
+    // an arm ending in a structure that never falls through now owes a value: the validator
+    // types the code after a block/loop/if strictly, so it gets an (unreached) `unreachable`
+    // (with landings the body moves into a block without a result: nothing owed there)
+    for (const arm of closed) {
+      if (arm === e.body && plan.landings.length > 0) continue;
+      if ((OPS[arm[arm.length - 1].op].effects & Eff.noFallThrough) === 0) arm.push(new Expr(O.unreachable, NONE));
+    }
     if (plan.landings.length > 0) addLandings(e, plan.landings, exits.some((ex) => ex.br === null));
     const set = new Expr(O.local_set, NONE, [e]);
     set.index = x;

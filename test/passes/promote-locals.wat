@@ -771,4 +771,33 @@
   ;; CHECK:     (local.set 2
   ;; CHECK:       (i32.const 10)))
   ;; CHECK:   (local.get 2))
+
+  ;; every exit of the block is a br (the body ends in a loop that never falls through): the
+  ;; block gets a result, and its body an `unreachable` after the loop, which the validator
+  ;; types strictly (without it the output was invalid: -O2 on wasm-tools.core, 2026-11-25)
+  (func $result_after_endless_loop (param i32) (result i32)
+    (local $x i32)
+    (block $b
+      (if (local.get 0) (then (local.set $x (i32.const 1)) (br $b)))
+      (loop $l
+        (if (call $imp (local.get 0)) (then (local.set $x (i32.const 2)) (br $b)))
+        (br $l)))
+    (local.get $x))
+  ;; CHECK: (func $result_after_endless_loop (param i32) (result i32)
+  ;; CHECK:   (local i32)
+  ;; CHECK:   (block $B0 (result i32)
+  ;; CHECK:     (if $B1
+  ;; CHECK:       (local.get 0)
+  ;; CHECK:       (then
+  ;; CHECK:         (br $B0
+  ;; CHECK:           (i32.const 1))))
+  ;; CHECK:     (loop $B2
+  ;; CHECK:       (if $B3
+  ;; CHECK:         (call 0
+  ;; CHECK:           (local.get 0))
+  ;; CHECK:         (then
+  ;; CHECK:           (br $B0
+  ;; CHECK:             (i32.const 2))))
+  ;; CHECK:       (br $B2))
+  ;; CHECK:     (unreachable)))
 )
