@@ -17,7 +17,7 @@
 // uint32 bit pattern, f64 as its 64-bit pattern (unsigned bigint), v128 as 16 bytes. NaN
 // payloads therefore survive untouched.
 
-import { O, OPS } from './opcodes.js';
+import { Eff, O, OPS } from './opcodes.js';
 import { I32, I64, F32, F64, V128, NONE, type Type, type ValType, single } from './types.js';
 
 export const NO_KIDS: Expr[] = Object.freeze([]) as unknown as Expr[];
@@ -123,6 +123,15 @@ export function numericZero(t: ValType): Expr | null {
 }
 
 /** A fresh copy of a constant node (`*.const`, `ref.null`); immediates are immutable values but v128 bytes, which are copied. */
+/**
+ * The instruction itself ends control (br, br_table, return, unreachable, return_call*): the
+ * validator's stack is polymorphic after it. Not so after a block/loop/if that never falls
+ * through: its declared results are pushed and what follows is typed strictly.
+ */
+export function endsControl(e: Expr): boolean {
+  return (OPS[e.op].effects & Eff.noFallThrough) !== 0;
+}
+
 export function copyConst(c: Expr): Expr {
   const e = new Expr(c.op, c.type);
   e.index = c.index;

@@ -35,17 +35,12 @@
 // Where. After passes that create unconditional control flow (precompute turning br_if into br,
 // inlining, remove-unused-brs) and before vacuum/merge-blocks, which clean up what it leaves.
 
-import { Expr, NO_KIDS } from '../ir/expr.js';
-import { Eff, O, OPS } from '../ir/opcodes.js';
+import { Expr, NO_KIDS, endsControl as isJump } from '../ir/expr.js';
+import { O } from '../ir/opcodes.js';
 import { NONE, type Type, type ValType, typeOf } from '../ir/types.js';
 import { forEachExpr, forEachExprPost } from '../ir/walk.js';
 import type { Effects, FunctionEffects } from '../analysis/effects.js';
 import type { FunctionPass } from './registry.js';
-
-/** The instruction itself ends control: the stack is polymorphic after it. */
-function isJump(e: Expr): boolean {
-  return (OPS[e.op].effects & Eff.noFallThrough) !== 0;
-}
 
 /** The types a list of roots leaves on top of `start` (no pops: roots consume nothing). */
 function listTypes(start: Type, roots: readonly Expr[]): ValType[] {

@@ -55,9 +55,9 @@
 // cleanups after them fold the entry constants (issue254, fuzz seed 1 #253: a second -O3 run
 // removed such parameters).
 
-import { Expr, NO_KIDS } from '../ir/expr.js';
+import { Expr, NO_KIDS, copyConst } from '../ir/expr.js';
 import type { Func, Module } from '../ir/module.js';
-import { O, OPS } from '../ir/opcodes.js';
+import { O } from '../ir/opcodes.js';
 import { NONE, funcTypesEqual, single, type FuncType, type Type, type ValType } from '../ir/types.js';
 import { countExprs, forEachExpr, hasOuterPops, rewriteExprs } from '../ir/walk.js';
 import { effectsOf } from '../analysis/effects.js';
@@ -71,28 +71,21 @@ const CONST_OPS: ReadonlySet<number> = new Set([O.i32_const, O.i64_const, O.f32_
 /** Per parameter during the scan: no site seen yet, the constant all sites so far pass, or varying. */
 const UNSEEN = null;
 const VARIES = 'varies' as const;
-type ParamValue = typeof UNSEEN | typeof VARIES | ArgFact;
+type ParamValue = typeof UNSEEN | typeof VARIES | Expr;
 
 /** What a round decides for one candidate. */
 interface Plan {
   /** Per old parameter: removed. */
   remove: boolean[];
   /** Per old parameter: the constant every site passes (set at entry), or null. */
-  constant: (ArgFact | null)[];
+  constant: (Expr | null)[];
   /** The single result is removed. */
   dropResult: boolean;
   /** The new function type index. */
   type: number;
 }
 
-/** A new constant node of a constant argument. */
-function constOf(k: ArgFact): Expr {
-  const e = new Expr(k.op, OPS[k.op].results!);
-  e.value = k.value;
-  return e;
-}
-
-function sameConst(a: ArgFact, b: ArgFact): boolean {
+function sameConst(a: Expr, b: Expr): boolean {
   return a.op === b.op && a.value === b.value;
 }
 
@@ -131,9 +124,8 @@ interface ArgFact {
   effects: boolean;
   /** Instructions. */
   size: number;
-  /** Numeric constant: its op and value (else op -1). */
-  op: number;
-  value: Expr['value'];
+  /** The argument when it is a numeric constant (a leaf: keeping it holds no tree), else null. */
+  konst: Expr | null;
 }
 
 /** A direct call site (`call`/`return_call`): the callee (function index) and its arguments. */
@@ -165,12 +157,12 @@ interface BodyFacts {
 
 const factsCache = new WeakMap<Func, BodyFacts>();
 
-const PLAIN_ARG: ArgFact = Object.freeze({ pops: false, effects: false, size: 1, op: -1, value: null });
+const PLAIN_ARG: ArgFact = Object.freeze({ pops: false, effects: false, size: 1, konst: null });
 
 function argFact(a: Expr): ArgFact {
-  if (CONST_OPS.has(a.op)) return { pops: false, effects: false, size: 1, op: a.op, value: a.value };
+  if (CONST_OPS.has(a.op)) return { pops: false, effects: false, size: 1, konst: a };
   if (a.op === O.local_get || a.op === O.global_get) return PLAIN_ARG;
-  return { pops: hasOuterPops(a), effects: effectsOf(a).hasSideEffects(), size: countExprs([a]), op: -1, value: null };
+  return { pops: hasOuterPops(a), effects: effectsOf(a).hasSideEffects(), size: countExprs([a]), konst: null };
 }
 
 /** The facts of `f`'s body, from the cache while its bytes are current and unchanged. */
@@ -256,9 +248,9 @@ function round(cx: PassContext, m: Module): boolean {
         gain[c][i] += a.effects ? -1 : a.size;
         const v = vs[i];
         if (v === VARIES) continue;
-        if (a.op < 0) vs[i] = VARIES;
-        else if (v === UNSEEN) vs[i] = a;
-        else if (!sameConst(v, a)) vs[i] = VARIES;
+        if (a.konst === null) vs[i] = VARIES;
+        else if (v === UNSEEN) vs[i] = a.konst;
+        else if (!sameConst(v, a.konst)) vs[i] = VARIES;
       }
     }
   }
@@ -275,7 +267,7 @@ function round(cx: PassContext, m: Module): boolean {
     // no larger than its call: see the header (the inliner takes it anyway)
     if (facts.size <= 1 + t.params.length) continue;
     const remove: boolean[] = [];
-    const constant: (ArgFact | null)[] = [];
+    const constant: (Expr | null)[] = [];
     let any = false;
     for (let i = 0; i < t.params.length; i++) {
       const v = values[c][i];
@@ -363,7 +355,7 @@ function rewriteCallee(cx: PassContext, m: Module, g: Func, plan: Plan): void {
   for (let i = 0; i < np; i++) {
     const k = plan.constant[i];
     // (a constant parameter whose last read was an argument removed above needs no set)
-    if (k !== null && map[i] >= 0) entry.push(localSet(map[i], constOf(k)));
+    if (k !== null && map[i] >= 0) entry.push(localSet(map[i], copyConst(k)));
   }
   if (entry.length > 0) root.body = entry.concat(root.body);
   g.type = plan.type;

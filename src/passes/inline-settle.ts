@@ -33,7 +33,7 @@
 //
 // Why it is sound. It only runs registered passes, each sound on its own, in an order the
 // pipeline already uses (one of the five module passes, then what follows inlining; the
-// pipeline's head also runs promote-locals before the others).
+// pipeline's head also runs promote-locals, or unpop at -O2, before the others).
 //
 // Where. Last in -O2/-O3/-Os/-Oz, after the passes it runs again; under -O2 without
 // merge-similar-functions (not at -O2, `PassOptions.level`: -O2 merges no functions, pipeline.ts).

@@ -81,9 +81,9 @@
 // and removes what the promotions expose (so a second -O3 finds nothing more to do).
 // coalesce-locals comes last.
 
-import { Expr, copyConst, numericZero } from '../ir/expr.js';
+import { Expr, copyConst, endsControl, numericZero } from '../ir/expr.js';
 import type { Func } from '../ir/module.js';
-import { Eff, O, OPS, op } from '../ir/opcodes.js';
+import { O, op } from '../ir/opcodes.js';
 
 const I32_EQZ = op('i32.eqz');
 import { I32, NONE, single, type ValType } from '../ir/types.js';
@@ -325,7 +325,7 @@ function structuredResults(root: Expr, types: readonly ValType[], numParams: num
     // (with landings the body moves into a block without a result: nothing owed there)
     for (const arm of closed) {
       if (arm === e.body && plan.landings.length > 0) continue;
-      if ((OPS[arm[arm.length - 1].op].effects & Eff.noFallThrough) === 0) arm.push(new Expr(O.unreachable, NONE));
+      if (!endsControl(arm[arm.length - 1])) arm.push(new Expr(O.unreachable, NONE));
     }
     if (plan.landings.length > 0) addLandings(e, plan.landings, exits.some((ex) => ex.br === null));
     const set = new Expr(O.local_set, NONE, [e]);

@@ -38,14 +38,13 @@
 // Where. After merge-blocks and dce (which expose tail branches), before vacuum; together in
 // a loop with them, since each exposes work for the others.
 
-import { Expr } from '../ir/expr.js';
-import { Eff, O, op, OPS } from '../ir/opcodes.js';
+import { Expr, endsControl as isJump } from '../ir/expr.js';
+import { O, op } from '../ir/opcodes.js';
 import { isNumType, NONE, type ValType, typeOf, typesEqual, V128 } from '../ir/types.js';
 import { branchesByTarget, retargetBranches, forEachExprPost } from '../ir/walk.js';
 import { FunctionEffects } from '../analysis/effects.js';
 import type { FunctionPass } from './registry.js';
 
-const isJump = (e: Expr) => (OPS[e.op].effects & Eff.noFallThrough) !== 0;
 
 const I32_EQZ = op('i32.eqz');
 /** Integer comparisons and their negations (float ones have no negation: NaN). */

@@ -32,7 +32,7 @@
 // Where. After dce, precompute, simplify-locals and anything that leaves drops, nops or empty
 // structures; it is cheap, so pipelines run it several times.
 
-import { Expr } from '../ir/expr.js';
+import { Expr, endsControl as isJump } from '../ir/expr.js';
 import { Eff, O, OPS } from '../ir/opcodes.js';
 import { NONE, typesEqual } from '../ir/types.js';
 import { branchesByTarget, forEachExpr, forEachExprPost, rewriteExprs } from '../ir/walk.js';
@@ -48,7 +48,6 @@ function ownOpRemovable(e: Expr): boolean {
   return (OPS[e.op].effects & OWN_EFFECTS) === 0 && e.op !== O.pop && e.op !== O.drop;
 }
 
-const isJump = (e: Expr) => (OPS[e.op].effects & Eff.noFallThrough) !== 0;
 
 class Vacuum {
   changed = false;
