@@ -3,6 +3,7 @@
 import { decodeModule } from './binary/decode.js';
 import { WasmError } from './binary/reader.js';
 import { encodeModuleWithInfo } from './binary/encode.js';
+import { checkNoKids } from './ir/expr.js';
 import { countExprs } from './ir/walk.js';
 import type { Func, Module } from './ir/module.js';
 import type { FuncType } from './ir/types.js';
@@ -160,7 +161,9 @@ export function runPasses(m: Module, passes: Pass[], options: OptimizeOptions = 
         cx.resetTracking();
         const codes = new Map<Func, Uint8Array | null>();
         for (const f of m.funcs) codes.set(f, f.code);
-        if (p.run(cx, m)) {
+        const changed = p.run(cx, m);
+        checkNoKids(p.name);
+        if (changed) {
           st.changed = 1;
           cx.moduleChanged();
         }
@@ -236,6 +239,7 @@ export async function runPassesAsync(m: Module, passes: Pass[], options: Optimiz
       const snap = verifier.snapshotModule();
       for (const f of m.funcs) st.instrsBefore += count(f);
       const changed = p.run(cx, m);
+      checkNoKids(p.name);
       if (changed) {
         st.changed = 1;
         cx.moduleChanged();
@@ -266,7 +270,9 @@ export async function runPassesAsync(m: Module, passes: Pass[], options: Optimiz
         const n0 = count(f);
         st.instrsBefore += n0;
         const snap = verifier.snapshotFunction(f);
-        if ((passes[k] as FunctionPass).run(cx, f)) {
+        const did = (passes[k] as FunctionPass).run(cx, f);
+        checkNoKids(passes[k].name);
+        if (did) {
           st.changed++;
           cx.changed(f);
           st.ms += performance.now() - t0;

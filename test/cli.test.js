@@ -459,3 +459,17 @@ test('an invalid optimized module is reported as weft\'s bug, never returned (ch
   bytes[at] = 0x01; // nop: the block end then has nothing to yield
   assert.throws(() => checkOutput(bytes), /internal error: the optimized module is invalid \(type mismatch.*at output offset 0x[0-9a-f]+\); nothing written/);
 });
+
+test('a pass that writes into the shared empty operand list is reported as weft\'s bug (checkNoKids)', async () => {
+  const { runPasses } = await import('../dist/optimize.js');
+  const { NO_KIDS } = await import('../dist/ir/expr.js');
+  const wasm = await watToWasm('(module (func (result i32) (i32.const 1)))', 'leaf.wat');
+  const m = decodeModule(wasm);
+  // a function pass that pushes an operand onto a constant (whose kids are the shared list)
+  const rogue = {
+    name: 'rogue', description: 'test', scope: 'function',
+    run(cx, f) { const c = cx.body(f).body[0]; c.kids.push(c); return true; },
+  };
+  assert.throws(() => runPasses(m, [rogue], { jobs: 1 }), /internal error: rogue added to the shared empty operand list/);
+  assert.equal(NO_KIDS.length, 0); // restored, for the rest of the process
+});

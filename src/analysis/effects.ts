@@ -67,7 +67,7 @@ const READ_FLAGS = F.readMem | F.readTable | F.call | F.data;
 const BODY_MASK = ~(F.pops | F.noFallThrough);
 
 type Num = readonly number[];
-const NO_NUMS: Num = Object.freeze([]) as Num;
+const NO_NUMS: Num = []; // not frozen: see NO_KIDS (ir/expr.ts); `readonly` keeps it empty
 
 /**
  * An immutable set of labels: the first `count` entries of `labels`, sorted by `keys`
@@ -480,11 +480,7 @@ export class FunctionEffects {
     }
     const flags = OWN_FLAGS[op];
     if ((OPS[op].effects & Eff.branch) === 0) return flags === 0 ? NO_EFFECTS : (OP_FX[op] ??= new Effects(flags));
-    if (e.targets !== null) {
-      const order = [...new Set(e.targets)].map((t) => ({ t, k: this.keyOf(t) })).sort((x, y) => x.k - y.k);
-      const set = new LabelSet(order.map((x) => x.t), order.map((x) => x.k), order.length);
-      return new Effects(flags, NO_NUMS, NO_NUMS, NO_NUMS, NO_NUMS, set);
-    }
+    if (e.targets !== null) return new Effects(flags, NO_NUMS, NO_NUMS, NO_NUMS, NO_NUMS, this.tableTargets(e.targets));
     if (e.target !== null) {
       const t = e.target;
       // br/return (never fall through) and br_if (may) differ only in that flag
@@ -498,6 +494,17 @@ export class FunctionEffects {
     }
     // return_call*: leaves the function
     return (OP_FX[op] ??= new Effects(flags | F.exits));
+  }
+
+  /**
+   * A br_table's labels as a set. Its own method: a closure over `this` in `own` made V8
+   * allocate a context on every call of `own`, for every node (~40 bytes each).
+   */
+  private tableTargets(targets: readonly Expr[]): LabelSet {
+    const labels = [...new Set(targets)];
+    const keys = labels.map((t) => this.keyOf(t));
+    const order = labels.map((_, i) => i).sort((a, b) => keys[a] - keys[b]);
+    return new LabelSet(order.map((i) => labels[i]), order.map((i) => keys[i]), order.length);
   }
 
   // accumulator of `combine` (instance fields: no per-node allocation)

@@ -27,11 +27,11 @@ export const ENTRY = 'entry' as const;
 export type Def = Expr | typeof ENTRY;
 
 type Ids = readonly number[];
-const NO_IDS: Ids = Object.freeze([]) as Ids;
+const NO_IDS: Ids = []; // not frozen: see NO_KIDS (ir/expr.ts); `readonly` keeps it empty
 const EMPTY_DEFS: ReadonlySet<Def> = new Set<Def>();
 const EMPTY_GETS: ReadonlySet<Expr> = new Set<Expr>();
 const ENTRY_ID = -1;
-const ENTRY_IDS: Ids = Object.freeze([ENTRY_ID]) as Ids;
+const ENTRY_IDS: Ids = [ENTRY_ID];
 
 export interface LocalInfo {
   /** Number of locals, params included (defaults to what the body accesses). */

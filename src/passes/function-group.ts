@@ -2,6 +2,7 @@
 // `runPasses`) does to each function, on the main thread or in a worker (parallel.ts).
 
 import type { Func } from '../ir/module.js';
+import { checkNoKids } from '../ir/expr.js';
 import { countExprs } from '../ir/walk.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
@@ -55,7 +56,9 @@ export function runFunctionGroup(cx: PassContext, f: Func, passes: readonly Func
     if (p.bodyLocal && done?.has(p.name)) continue; // a no-op on this very body before
     const t0 = performance.now();
     cx.body(f);
-    if (p.run(cx, f)) {
+    const did = p.run(cx, f);
+    checkNoKids(p.name);
+    if (did) {
       t.changed++;
       cx.changed(f);
       changed = true;
