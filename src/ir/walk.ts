@@ -34,36 +34,35 @@ export function countExprs(roots: readonly Expr[]): number {
  * replaces a node by what `fn` returns (when it returns a node other than the one given).
  * A replacement is not visited again. Returns true when anything was replaced.
  *
- * Locations (a list and an index in it) are collected first in pre-order and processed in
- * reverse, which visits every node after all of its descendants.
+ * The order is the reverse of `forEachExpr`'s pre-order (the last subtree first, a node after
+ * all of its descendants). The stack holds locations (a list and an index in it) on the path
+ * from the root with their unvisited siblings: O(depth + width), not one entry per node.
  */
 export function rewriteExprs(roots: Expr[], fn: (e: Expr) => Expr): boolean {
   const lists: Expr[][] = [];
   const idx: number[] = [];
-  const pushList = (list: Expr[]) => {
-    for (let i = list.length - 1; i >= 0; i--) {
-      lists.push(list);
-      idx.push(i);
-    }
-  };
-  pushList(roots);
-  const locLists: Expr[][] = [];
-  const locIdx: number[] = [];
-  while (lists.length > 0) {
-    const list = lists.pop()!;
-    const i = idx.pop()!;
-    const e = list[i];
-    locLists.push(list);
-    locIdx.push(i);
-    if (e.alt !== null) pushList(e.alt);
-    if (e.body.length > 0) pushList(e.body);
-    if (e.kids.length > 0) pushList(e.kids);
-  }
+  const open: number[] = []; // 1 when the location's children are on the stack above it
+  for (let i = 0; i < roots.length; i++) { lists.push(roots); idx.push(i); open.push(0); }
   let changed = false;
-  for (let k = locLists.length - 1; k >= 0; k--) {
-    const list = locLists[k];
-    const i = locIdx[k];
+  while (lists.length > 0) {
+    const top = lists.length - 1;
+    const list = lists[top];
+    const i = idx[top];
     const e = list[i];
+    if (open[top] === 0) {
+      open[top] = 1;
+      // processed last-first: kids are pushed first (processed after body and alt)
+      const kids = e.kids;
+      for (let k = 0; k < kids.length; k++) { lists.push(kids); idx.push(k); open.push(0); }
+      const body = e.body;
+      for (let k = 0; k < body.length; k++) { lists.push(body); idx.push(k); open.push(0); }
+      const alt = e.alt;
+      if (alt !== null) for (let k = 0; k < alt.length; k++) { lists.push(alt); idx.push(k); open.push(0); }
+      continue;
+    }
+    lists.pop();
+    idx.pop();
+    open.pop();
     const r = fn(e);
     if (r !== e) {
       list[i] = r;

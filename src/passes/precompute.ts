@@ -240,6 +240,11 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   const zeros = new Map<number, Expr | null>();
   /** The constant every definition reaching `get` writes, through copies, or null. */
   const constantOf = (get: Expr): Expr | null => {
+    // most gets read a parameter or a computed value: found without the search's sets
+    for (const d of g.getSets(get)) {
+      if (d === ENTRY ? g.isParam(get.index)
+        : !(d.kids.length === 1 && d.kids[0].op === O.local_get) && (d.kids.length !== 1 || valueConst(d.kids[0]) === null)) return null;
+    }
     let val: Expr | null = null;
     const seen = new Set<Expr>();
     const entries = new Set<number>(); // locals whose initial value reaches
@@ -363,8 +368,11 @@ export const precompute: FunctionPass = {
       let folded = false;
       const inPlace = () => { folded = true; };
       if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) folded = true;
-      if (splitConstTees(frame)) folded = true;
-      if (rewriteExprs(frame.body, (e) => fold(e, inPlace))) folded = true;
+      // folding the constants split tees exposed (one walk folds whole trees of constants)
+      if (splitConstTees(frame)) {
+        folded = true;
+        rewriteExprs(frame.body, (e) => fold(e, inPlace));
+      }
       if (foldBranchStatements(frame)) folded = true;
       if (folded) {
         changed = true;
