@@ -343,6 +343,8 @@ const KIND = new Uint8Array(OPS.length);
 const OPW = new Uint8Array(OPS.length);
 /** For RangeU/RangeS: the bit width of the produced value. */
 const ARG = new Uint8Array(OPS.length);
+/** The facts of the RangeU/RangeS ops (loads, extends), by op: they depend on the op alone. */
+const RANGE_FACTS: (KnownBits | undefined)[] = [];
 /** Bit i set: operand i is read by the transfer function (so the walk visits it). */
 const NEED = new Uint8Array(OPS.length);
 
@@ -787,6 +789,14 @@ function resultWidth(e: Expr): number {
  * Known bits and ranges of the integer expression `e` (i32 or i64). Iterative; visits only
  * operands that matter, memoizing every visited node in `opts.cache` when given.
  */
+/**
+ * Whether the facts of `op` come from its operands (or a local's values): the others (loads,
+ * calls, float compares, anything unmodelled) have facts of the op alone, never one value.
+ */
+export function factsFromOperands(op: number): boolean {
+  return NEED[op] !== 0 || KIND[op] === K.Get;
+}
+
 export function knownBits(e: Expr, opts?: KnownBitsOptions): KnownBits {
   const w = resultWidth(e);
   if (w === 0) throw new Error(`knownBits: ${e.name} does not produce an i32 or i64`);
@@ -861,12 +871,13 @@ function compute(e: Expr, memo: Map<Expr, KnownBits>, local: KnownBitsOptions['l
     case K.Bool: return w === 32 ? BOOL : top;
     case K.RangeU: {
       const n = ARG[e.op];
-      return w === 32 ? make32(~low32(n) >>> 0, 0) : make64(M64 ^ low64(n), 0n);
+      // (facts of the op alone, immutable: made once per op)
+      return (RANGE_FACTS[e.op] ??= w === 32 ? make32(~low32(n) >>> 0, 0) : make64(M64 ^ low64(n), 0n));
     }
     case K.RangeS: {
       const n = ARG[e.op];
-      return w === 32 ? make32(0, 0, 0, MAX32, -(2 ** (n - 1)), 2 ** (n - 1) - 1)
-        : make64(0n, 0n, 0n, M64, -(1n << BigInt(n - 1)), (1n << BigInt(n - 1)) - 1n);
+      return (RANGE_FACTS[e.op] ??= w === 32 ? make32(0, 0, 0, MAX32, -(2 ** (n - 1)), 2 ** (n - 1) - 1)
+        : make64(0n, 0n, 0n, M64, -(1n << BigInt(n - 1)), (1n << BigInt(n - 1)) - 1n));
     }
     case K.Wrap: {
       if (w !== 32) return top;

@@ -63,7 +63,8 @@ class Dce {
   changed = false;
 
   constructor(readonly frame: Expr, readonly fx: FunctionEffects) {
-    fx.get(frame); // effects of the tree before this pass changes it (then only ever a superset)
+    // fx: computed on first query (a pass that finds nothing to ask never pays for it); from
+    // then on a snapshot, only ever a superset as this pass removes code
     forEachExpr(frame.body, (e) => this.note(e, 1));
   }
 
@@ -101,14 +102,18 @@ class Dce {
     const nf = this.nf;
     let never = isJump(e);
     if (!never) for (const k of e.kids) if (nf.has(k)) { never = true; break; }
-    if (!never) {
-      const lastNF = (l: Expr[] | null) => l !== null && l.length > 0 && nf.has(l[l.length - 1]);
+    if (!never && (e.op === O.block || e.op === O.loop || e.op === O.if)) {
       const targeted = (this.counts.get(e) ?? 0) > 0;
-      if (e.op === O.block) never = !targeted && lastNF(e.body);
-      else if (e.op === O.loop) never = lastNF(e.body);
-      else if (e.op === O.if) never = !targeted && lastNF(e.body) && lastNF(e.alt);
+      if (e.op === O.block) never = !targeted && this.lastNF(e.body);
+      else if (e.op === O.loop) never = this.lastNF(e.body);
+      else never = !targeted && this.lastNF(e.body) && this.lastNF(e.alt);
     }
     if (never) nf.add(e);
+  }
+
+  /** The list's last root never falls through. */
+  private lastNF(l: Expr[] | null): boolean {
+    return l !== null && l.length > 0 && this.nf.has(l[l.length - 1]);
   }
 
   private hasNFKid(e: Expr): boolean {

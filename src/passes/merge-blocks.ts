@@ -40,7 +40,7 @@ class MergeBlocks {
   private readonly branches: Map<Expr, Set<Expr>>;
 
   constructor(readonly frame: Expr, readonly fx: FunctionEffects) {
-    fx.get(frame); // effects of the tree before this pass changes it (then only ever a superset)
+    // fx: computed on first query; from then on a snapshot, only ever a superset (see dce.ts)
     this.branches = branchesByTarget(frame.body);
   }
 

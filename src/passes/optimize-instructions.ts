@@ -34,7 +34,7 @@ import { Eff, O, OPS, op } from '../ir/opcodes.js';
 import { I32, I64, typesEqual } from '../ir/types.js';
 import { forEachExpr, rewriteExprs } from '../ir/walk.js';
 import { type Effects, FunctionEffects, effectsOf } from '../analysis/effects.js';
-import { type KnownBits, KnownBits32, KnownBits64, knownBits, type KnownBitsOptions } from '../analysis/known-bits.js';
+import { type KnownBits, KnownBits32, KnownBits64, knownBits, factsFromOperands, type KnownBitsOptions } from '../analysis/known-bits.js';
 import type { Func } from '../ir/module.js';
 import type { PassContext } from './context.js';
 import type { FunctionPass } from './registry.js';
@@ -100,7 +100,7 @@ const knownConstant: Rule = {
   name: 'known-constant', ops: [],
   fn: (e, env) => {
     const w = valueWidth(e);
-    if (w === 0 || isConst(e) || e.op === O.local_get || e.op === O.local_tee) return null;
+    if (w === 0 || isConst(e) || e.op === O.local_get || e.op === O.local_tee || !factsFromOperands(e.op)) return null;
     const k = env.bits(e);
     if (!k.isConstant) return null;
     const ok = env.removable(e) || (safeDivision(e) && env.removable(e.kids[0]));

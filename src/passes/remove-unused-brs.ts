@@ -77,10 +77,12 @@ class RemoveUnusedBrs {
   private readonly fx: FunctionEffects;
   private readonly branches: Map<Expr, Set<Expr>>;
 
-  /** `fx`: effects of `frame` as it is now (the context's, shared with other passes). */
+  /**
+   * `fx`: effects of `frame` (the context's, shared with other passes), computed on first query:
+   * from then on a snapshot, only ever a superset of the tree's as this pass changes it.
+   */
   constructor(readonly frame: Expr, fx: FunctionEffects) {
     this.fx = fx;
-    this.fx.get(frame); // computed on the tree as it is before this round changes it
     this.branches = branchesByTarget(frame.body);
   }
 

@@ -56,10 +56,12 @@ class Vacuum {
   /** Drops placed at the end of an arm list while making a structure void: [list, index]. */
   private pending: [Expr[], number][] = [];
 
-  /** `fx`: effects of `frame` as it is now (the context's, shared with other passes). */
+  /**
+   * `fx`: effects of `frame` (the context's, shared with other passes), computed on first query:
+   * from then on a snapshot, only ever a superset of the tree's as this pass changes it.
+   */
   constructor(readonly frame: Expr, fx: FunctionEffects) {
     this.fx = fx;
-    this.fx.get(frame); // computed on the tree as it is before this round changes it
     this.branches = branchesByTarget(frame.body);
   }
 
