@@ -41,6 +41,13 @@ import type { PassContext, PassOptions } from './context.js';
 import { addTallies, emptyTallies, runFunctionGroup, type GroupResult, type PassTally } from './function-group.js';
 import type { FunctionPass } from './registry.js';
 
+/**
+ * A worker's young generation (V8 sizes each semi-space at a third): the passes allocate
+ * trees and analyses that live for one function, which V8's default (16 MB semi-spaces)
+ * copies into the old generation and scavenges again and again.
+ */
+const YOUNG_GENERATION_MB = 192;
+
 /** Below this much function code a module is optimized on one thread. */
 export const PARALLEL_MIN_CODE_BYTES = 256 * 1024;
 
@@ -126,6 +133,7 @@ export class FunctionPool {
         eval: true,
         workerData: { url: new URL('./parallel-worker.js', import.meta.url).href, port: port2, wake, options: this.options, features: this.m.features },
         transferList: [port2],
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       worker.unref();
       this.lanes.push({ worker, port: port1, wake });
