@@ -239,11 +239,14 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
   };
   const zeros = new Map<number, Expr | null>();
   /** The constant every definition reaching `get` writes, through copies, or null. */
+  // a definition is a copy (it writes what another local held: that local's definitions
+  // count), or writes a constant, or neither
+  const isCopy = (d: Expr): boolean => d.kids.length === 1 && d.kids[0].op === O.local_get;
+  const setConst = (d: Expr): Expr | null => (d.kids.length === 1 ? valueConst(d.kids[0]) : null);
   const constantOf = (get: Expr): Expr | null => {
-    // most gets read a parameter or a computed value: found without the search's sets
+    // most gets read a parameter or a computed value: answered without the search's sets
     for (const d of g.getSets(get)) {
-      if (d === ENTRY ? g.isParam(get.index)
-        : !(d.kids.length === 1 && d.kids[0].op === O.local_get) && (d.kids.length !== 1 || valueConst(d.kids[0]) === null)) return null;
+      if (d === ENTRY ? g.isParam(get.index) : !isCopy(d) && setConst(d) === null) return null;
     }
     let val: Expr | null = null;
     const seen = new Set<Expr>();
@@ -262,12 +265,12 @@ function propagate(cx: PassContext, f: Func, frame: Expr): boolean {
         } else {
           if (seen.has(d)) continue;
           seen.add(d);
-          if (d.kids.length === 1 && d.kids[0].op === O.local_get) {
+          if (isCopy(d)) {
             if (seen.size > MAX_COPY_DEFS) return null;
-            work.push(d.kids[0]); // a copy writes what the other local held: its definitions count
+            work.push(d.kids[0]);
             continue;
           }
-          c = d.kids.length === 1 ? valueConst(d.kids[0]) : null;
+          c = setConst(d);
         }
         if (c === null || (val !== null && !sameConst(val, c))) return null;
         val = c;
